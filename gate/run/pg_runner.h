@@ -1,0 +1,78 @@
+/*
+ * The A/B interleaver: runs every benchmark of both sides `count` times,
+ * one process per (benchmark, round, side), in an order that cancels drift.
+ *
+ * Each round visits the benchmarks in a fresh random order, and for each
+ * benchmark runs A then B or B then A at random, so slow changes of the
+ * machine (thermal state, neighbours on a CI runner) hit both sides alike.
+ * The runner only schedules and executes; what a finished process means
+ * (parsing its output, reading its trace, storing samples) is the caller's
+ * business, through the on_sample callback.
+ */
+#ifndef PG_RUNNER_H
+#define PG_RUNNER_H
+
+#include <stdint.h>
+
+#include "pg_error.h"
+#include "pg_proc.h"
+
+enum { PG_SIDE_BASE = 0, PG_SIDE_HEAD = 1 };
+
+/* One benchmark to run: a leaf benchmark of one package at one -test.cpu. */
+typedef struct pg_runner_job {
+    const char *name; /* full leaf name, "BenchmarkRender/mode=pixel", no -N suffix */
+    int cpu;          /* -test.cpu value; 0: leave GOMAXPROCS alone */
+    /* Per side: the test binary and the package directory to run it in;
+     * bin NULL when the benchmark does not exist on that side. */
+    const char *bin[2];
+    const char *dir[2];
+} pg_runner_job;
+
+typedef struct pg_runner_opts {
+    int count;              /* rounds = samples per side */
+    const char *benchtime;  /* -test.benchtime value, NULL: go's default */
+    double timeout_sec;     /* per process */
+    const char *const *env; /* extra environment, NULL-terminated */
+    const char *trace_dir;  /* NULL: no traces; else -test.trace=<dir>/<job>-<side>-<round>.trace */
+    uint64_t seed;          /* order of benchmarks and sides; 0: from the clock */
+} pg_runner_opts;
+
+/* What one finished process produced. */
+typedef struct pg_runner_sample {
+    size_t job; /* index into the jobs array */
+    int side;   /* PG_SIDE_BASE or PG_SIDE_HEAD */
+    int round;  /* 0-based */
+    const char *const *argv;
+    const pg_proc_result *proc;
+    const char *trace_path; /* NULL without traces; may not exist if the run failed */
+} pg_runner_sample;
+
+/* What the sample callback says of a run. */
+enum {
+    PG_RUNNER_ABORT = -1, /* stop everything; err is set */
+    PG_RUNNER_OK = 0,
+    /* The process failed (crash, timeout, no result): the job is dropped
+     * from the remaining rounds on both sides, since a one-sided sample set
+     * cannot be compared and a hung benchmark would cost a timeout a round. */
+    PG_RUNNER_FAILED = 1,
+};
+/* Called after every run; returns one of the values above. */
+typedef int (*pg_runner_sample_fn)(void *ctx, const pg_runner_sample *s, pg_error *err);
+/* Called before every run (for progress): runs done so far, total runs. */
+typedef void (*pg_runner_progress_fn)(void *ctx, size_t done, size_t total,
+                                      const pg_runner_job *job, int side, double elapsed_sec);
+
+int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts *opts,
+                  pg_runner_sample_fn on_sample, pg_runner_progress_fn on_progress, void *ctx,
+                  pg_error *err);
+
+/* Discovery: runs `bin` once with -test.benchtime=1x -test.cpu=1 (so no
+ * name carries a -N suffix) for the benchmarks matching `bench_regex` and
+ * appends the leaf names it reports (deduplicated, in order) NUL-separated
+ * to `leaves`. Returns the number of leaves, or -1 with the output of a
+ * failing binary in err. */
+int pg_runner_discover(const char *bin, const char *dir, const char *bench_regex,
+                       const char *const *env, double timeout_sec, pg_buf *leaves, pg_error *err);
+
+#endif
