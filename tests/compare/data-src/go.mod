@@ -1,0 +1,3 @@
+module example.com/perfgate/compare-data
+
+go 1.22
