@@ -1,0 +1,3 @@
+module example.com/tracecorpus
+
+go 1.24
