@@ -98,6 +98,21 @@ void pg_buf_free(pg_buf *b)
     b->len = b->cap = 0;
 }
 
+char *pg_buf_next_line(char **cursor)
+{
+    char *line = *cursor;
+    if (!line || !*line)
+        return NULL;
+    char *nl = strchr(line, '\n');
+    if (nl) {
+        *nl = '\0';
+        *cursor = nl + 1;
+    } else {
+        *cursor = line + strlen(line);
+    }
+    return line;
+}
+
 int pg_buf_write(const pg_buf *b, FILE *f)
 {
     if (b->len && fwrite(b->data, 1, b->len, f) != b->len)

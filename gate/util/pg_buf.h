@@ -31,6 +31,10 @@ const char *pg_buf_str(const pg_buf *b);
 /* Hands the allocation to the caller (never NULL) and resets the buffer. */
 char *pg_buf_detach(pg_buf *b);
 void pg_buf_free(pg_buf *b);
+/* Splits a buffer's contents into lines in place: returns the next line
+ * (its '\n' replaced by NUL) and advances *cursor, or NULL at the end.
+ * Start with `char *cursor = b.data;` (NULL for an empty buffer is fine). */
+char *pg_buf_next_line(char **cursor);
 /* Writes the contents to `f`; returns 0, or -1 if the write failed. */
 int pg_buf_write(const pg_buf *b, FILE *f);
 

@@ -99,7 +99,7 @@ int pg_lines_next(pg_lines *r, const char **line, size_t *len, pg_error *err)
 {
     size_t scanned = 0; /* bytes of the pending line already searched for '\n' */
     for (;;) {
-        char *p = r->buf + r->start;
+        char *p = r->buf ? r->buf + r->start : NULL; /* NULL before the first read */
         size_t avail = r->end - r->start;
         char *nl = avail > scanned ? memchr(p + scanned, '\n', avail - scanned) : NULL;
         size_t n = nl ? (size_t)(nl - p) : avail;
