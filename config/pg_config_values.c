@@ -50,7 +50,7 @@ const cfg_key pg_config_keys[] = {
     {"trace", CFG_SECTION, 0, NULL, 0, 0, CFG_MEASUREMENT, NULL, NULL},
     {"trace.enabled", CFG_BOOL, F(trace_enabled), NULL, 0, 0, CFG_MEASUREMENT, "true",
      "true or false"},
-    {"trace.window", CFG_ENUM, F(trace_window), window_names, 0, 0, CFG_MEASUREMENT, "whole",
+    {"trace.window", CFG_ENUM, F(trace_window), window_names, 0, 0, CFG_MEASUREMENT, "timed",
      "`whole` or `timed`"},
     {"trace.mmu_windows", CFG_DURATIONS, 0, NULL, 0, 0, CFG_MEASUREMENT, "100us,1ms,10ms,100ms",
      "a list of durations, such as [1ms, 10ms]"},

@@ -9,7 +9,10 @@
  */
 #include "pg_gosyntax.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "pg_alloc.h"
 
 #define NS_US INT64_C(1000)
 #define NS_MS INT64_C(1000000)
@@ -897,41 +900,64 @@ static int check_element(const char *s, size_t len, int alone, pg_buf *msg)
     return rc;
 }
 
-int pg_gosyntax_bench_check(const char *re, size_t len, pg_buf *msg)
+size_t pg_gosyntax_bench_split(const char *re, size_t len, pg_gosyntax_bench_part *parts,
+                               size_t max)
 {
-    /* splitRegexp: '/' and '|' split outside brackets and parentheses. */
-    size_t start = 0, i = 0;
-    int cs = 0, cp = 0;
-    while (i < len) {
-        switch (re[i]) {
-        case '[':
-            cs++;
-            break;
-        case ']':
-            if (--cs < 0) /* an unmatched ']' is legal */
-                cs = 0;
-            break;
-        case '(':
-            if (cs == 0)
-                cp++;
-            break;
-        case ')':
-            if (cs == 0)
-                cp--;
-            break;
-        case '\\':
-            i++;
-            break;
-        case '/':
-        case '|':
-            if (cs == 0 && cp == 0) {
-                if (check_element(re + start, i - start, 0, msg) < 0)
-                    return -1;
-                start = ++i;
-                continue;
+    size_t n = 0, start = 0, i = 0;
+    int cs = 0, cp = 0, level = 0, alt = 0;
+    for (;;) {
+        int cut = i >= len;
+        if (!cut) {
+            switch (re[i]) {
+            case '[':
+                cs++;
+                break;
+            case ']':
+                if (--cs < 0) /* an unmatched ']' is legal */
+                    cs = 0;
+                break;
+            case '(':
+                if (cs == 0)
+                    cp++;
+                break;
+            case ')':
+                if (cs == 0)
+                    cp--;
+                break;
+            case '\\':
+                i++;
+                break;
+            case '/':
+            case '|':
+                cut = cs == 0 && cp == 0;
             }
+        }
+        if (cut) {
+            if (n < max)
+                parts[n] = (pg_gosyntax_bench_part){start, (i < len ? i : len) - start, level, alt};
+            n++;
+            if (i >= len)
+                return n;
+            if (re[i] == '/') {
+                level++;
+            } else {
+                level = 0;
+                alt++;
+            }
+            start = i + 1;
         }
         i++;
     }
-    return check_element(re + start, len - start, start == 0, msg);
+}
+
+int pg_gosyntax_bench_check(const char *re, size_t len, pg_buf *msg)
+{
+    size_t n = pg_gosyntax_bench_split(re, len, NULL, 0);
+    pg_gosyntax_bench_part *parts = pg_xcalloc(n, sizeof *parts);
+    pg_gosyntax_bench_split(re, len, parts, n);
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++)
+        rc = check_element(re + parts[k].off, parts[k].len, n == 1, msg);
+    free(parts);
+    return rc;
 }

@@ -8,7 +8,8 @@
  * src/testing/benchmark.go, src/testing/match.go, src/regexp/syntax/parse.go),
  * so that a value the config accepts is one Go accepts, and an error is found
  * when the file is loaded, with its line and column, instead of minutes later
- * inside a test binary. Internal to the config module.
+ * inside a test binary. The config module checks values with them; the runner
+ * uses the pattern splitter to list and discover benchmarks.
  */
 #ifndef PG_GOSYNTAX_H
 #define PG_GOSYNTAX_H
@@ -48,6 +49,20 @@ int pg_gosyntax_benchtime_parse(const char *s, size_t len, int64_t *iterations, 
  * compiled program, and Unicode class names in braces (\p{Greek}), whose
  * tables change between Go releases: any non-empty name is accepted. */
 int pg_gosyntax_regexp_check(const char *re, size_t len, pg_buf *msg);
+
+/* One element of a -test.bench pattern, as testing's splitRegexp cuts it:
+ * '/' (outside brackets and parentheses) starts the next level of the
+ * benchmark name, '|' the next alternative, so "A/x|B" is (A then x) or B. */
+typedef struct pg_gosyntax_bench_part {
+    size_t off, len; /* the element's bytes within the pattern */
+    int level;       /* 0: the top-level benchmark, 1: its sub-benchmarks, ... */
+    int alternative; /* which '|' alternative, from 0 */
+} pg_gosyntax_bench_part;
+
+/* Splits `re` into its elements; stores at most `max` and returns how many
+ * there are (at least 1). */
+size_t pg_gosyntax_bench_split(const char *re, size_t len, pg_gosyntax_bench_part *parts,
+                               size_t max);
 
 /* A -test.bench (or -test.run) pattern: split at unbracketed, unparenthesised
  * '/' and '|' as testing's splitRegexp does, and each element checked as

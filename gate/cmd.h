@@ -14,6 +14,10 @@ enum {
     PG_EXIT_RUNTIME = 3,    /* build failed, go missing, store unreadable, ... */
 };
 
+int cmd_compare(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -141,9 +141,8 @@ int pg_go_list(pg_go *go, const char *dir, const char *const *patterns, size_t n
     if (rc < 0)
         return -1;
     size_t cap = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(res.out.data, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    char *cursor = res.out.data;
+    for (char *line; (line = pg_buf_next_line(&cursor));) {
         char *f[4];
         int nf = 0;
         for (char *p = line; nf < 4; nf++) {
@@ -176,8 +175,8 @@ void pg_go_packages_free(pg_go_packages *pkgs)
 }
 
 int pg_go_build_test(pg_go *go, const char *dir, const char *import_path, const char *out_path,
-                     const char *const *build_flags, size_t nflags, double timeout_sec, int *built,
-                     pg_buf *log, pg_error *err)
+                     const char *const *build_flags, size_t nflags, const char *const *env,
+                     double timeout_sec, int *built, pg_buf *log, pg_error *err)
 {
     *built = 0;
     const char **argv = pg_xcalloc(nflags + 7, sizeof *argv);
@@ -190,7 +189,8 @@ int pg_go_build_test(pg_go *go, const char *dir, const char *import_path, const 
     for (size_t i = 0; i < nflags; i++)
         argv[n++] = build_flags[i];
     argv[n++] = import_path;
-    pg_proc_spec spec = {.argv = argv, .cwd = dir, .timeout_sec = timeout_sec, .merge_stderr = 1};
+    pg_proc_spec spec = {
+        .argv = argv, .env = env, .cwd = dir, .timeout_sec = timeout_sec, .merge_stderr = 1};
     pg_proc_result res;
     int rc = pg_proc_run(&spec, &res, err);
     free(argv);
@@ -220,9 +220,8 @@ int pg_go_list_benchmarks(pg_go *go, const char *test_bin, const char *dir, cons
     if (run_checked(argv, dir, TEST_LIST_TIMEOUT, &res, err) < 0)
         return -1;
     int count = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(res.out.data, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    char *cursor = res.out.data;
+    for (char *line; (line = pg_buf_next_line(&cursor));) {
         if (strncmp(line, "Benchmark", 9) != 0 || strchr(line, ' '))
             continue;
         pg_buf_append(names, line, strlen(line) + 1);
@@ -253,40 +252,5 @@ void pg_go_bench_pattern(pg_buf *out, const char *name)
             return;
         pg_buf_putc(out, '/');
         name = slash + 1;
-    }
-}
-
-void pg_go_bench_top_level(pg_buf *out, const char *regex)
-{
-    /* testing.splitRegexp: '/' separates levels except inside [] or (). */
-    int cs = 0, cp = 0;
-    for (const char *p = regex; *p; p++) {
-        switch (*p) {
-        case '[':
-            cs++;
-            break;
-        case ']':
-            if (cs > 0)
-                cs--;
-            break;
-        case '(':
-            if (cs == 0)
-                cp++;
-            break;
-        case ')':
-            if (cs == 0)
-                cp--;
-            break;
-        case '\\':
-            if (p[1]) {
-                pg_buf_putc(out, *p++);
-            }
-            break;
-        case '/':
-            if (cs == 0 && cp == 0)
-                return;
-            break;
-        }
-        pg_buf_putc(out, *p);
     }
 }

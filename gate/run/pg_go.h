@@ -42,12 +42,13 @@ int pg_go_list(pg_go *go, const char *dir, const char *const *patterns, size_t n
                pg_go_packages *out, pg_error *err);
 void pg_go_packages_free(pg_go_packages *pkgs);
 
-/* `go test -c -o out_path [build_flags] import_path` in `dir`. On a compile
+/* `go test -c -o out_path [build_flags] import_path` in `dir` with the extra
+ * environment `env` ("KEY=value", NULL-terminated; may be NULL). On a compile
  * failure returns -1 with the compiler's output in `log` and a one-line
  * summary in err. *built is 0 when the package has no test files. */
 int pg_go_build_test(pg_go *go, const char *dir, const char *import_path, const char *out_path,
-                     const char *const *build_flags, size_t nflags, double timeout_sec, int *built,
-                     pg_buf *log, pg_error *err);
+                     const char *const *build_flags, size_t nflags, const char *const *env,
+                     double timeout_sec, int *built, pg_buf *log, pg_error *err);
 
 /* Top-level benchmark functions (e.g. "BenchmarkRender") whose names match
  * the Go regexp `top_regex`, from `test_bin -test.list`, which lists them
@@ -61,8 +62,4 @@ void pg_go_quote_meta(pg_buf *out, const char *s, size_t len);
 /* The -test.bench pattern that selects exactly one benchmark: every level
  * of the '/'-separated name anchored and quoted ("^Render$/^mode=pixel$"). */
 void pg_go_bench_pattern(pg_buf *out, const char *name);
-/* The first level of a -test.bench regexp, split the way package testing
- * splits it (slashes inside [] or () do not count). */
-void pg_go_bench_top_level(pg_buf *out, const char *regex);
-
 #endif

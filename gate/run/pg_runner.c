@@ -130,7 +130,7 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
                     continue;
                 }
                 if (on_progress)
-                    on_progress(ctx, done, total, &jobs[j], side, now_sec() - start);
+                    on_progress(ctx, done, total, round, &jobs[j], side, now_sec() - start);
                 int r = run_one(jobs, j, side, round, opts, on_sample, ctx, err);
                 done++;
                 if (r == PG_RUNNER_FAILED)
@@ -141,7 +141,7 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
         }
     }
     if (on_progress && rc == 0)
-        on_progress(ctx, done, done, NULL, 0, now_sec() - start);
+        on_progress(ctx, done, done, opts->count - 1, NULL, 0, now_sec() - start);
     free(order);
     free(dropped);
     return rc;
@@ -179,9 +179,8 @@ int pg_runner_discover(const char *bin, const char *dir, const char *bench_regex
     /* A result line is "BenchmarkName<ws><iterations><ws>...". */
     int count = 0;
     pg_intern *seen = pg_intern_create();
-    char *save = NULL;
-    for (char *line = strtok_r(res.out.data, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    char *cursor = res.out.data;
+    for (char *line; (line = pg_buf_next_line(&cursor));) {
         if (strncmp(line, "Benchmark", 9) != 0)
             continue;
         size_t len = strcspn(line, " \t");

@@ -59,8 +59,9 @@ enum {
 };
 /* Called after every run; returns one of the values above. */
 typedef int (*pg_runner_sample_fn)(void *ctx, const pg_runner_sample *s, pg_error *err);
-/* Called before every run (for progress): runs done so far, total runs. */
-typedef void (*pg_runner_progress_fn)(void *ctx, size_t done, size_t total,
+/* Called before every run (for progress): runs done so far, total runs,
+ * the 0-based round; job is NULL once after the last run. */
+typedef void (*pg_runner_progress_fn)(void *ctx, size_t done, size_t total, int round,
                                       const pg_runner_job *job, int side, double elapsed_sec);
 
 int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts *opts,

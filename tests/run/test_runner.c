@@ -55,8 +55,8 @@ static void test_build_and_list(void **state)
 
     pg_buf log = {0};
     int built = 0;
-    assert_int_equal(pg_go_build_test(go, moddir, pkgs.items[0].import_path, bin, NULL, 0, 300,
-                                      &built, &log, &err),
+    assert_int_equal(pg_go_build_test(go, moddir, pkgs.items[0].import_path, bin, NULL, 0, NULL,
+                                      300, &built, &log, &err),
                      0);
     assert_true(built);
 
