@@ -1,0 +1,127 @@
+/*
+ * A small hash map from 64-bit ids to 32-bit indexes, for everything the
+ * trace reader looks up by an id it does not control: goroutines (large,
+ * sparse, never reused), threads (OS thread ids), Ps, tasks, and the
+ * per-generation string, stack and pc tables. Open addressing with linear
+ * probing keeps a lookup to one or two cache lines; deletion shifts the
+ * following entries back instead of leaving tombstones, so a map whose
+ * goroutines come and go for hours does not slow down.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_alloc.h"
+#include "trace_internal.h"
+
+static void grow(trace_map *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    trace_slot *old = m->slots;
+    size_t ocap = m->cap;
+    m->slots = pg_xmalloc(ncap * sizeof *m->slots);
+    for (size_t i = 0; i < ncap; i++)
+        m->slots[i].val = TRACE_NONE_IDX;
+    m->cap = ncap;
+    m->n = 0;
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].val != TRACE_NONE_IDX)
+            trace_map_put(m, old[i].key, old[i].val);
+    free(old);
+}
+
+void trace_map_free(trace_map *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+void trace_map_clear(trace_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        m->slots[i].val = TRACE_NONE_IDX;
+    m->n = 0;
+}
+
+void trace_map_put(trace_map *m, uint64_t key, uint32_t val)
+{
+    if ((m->n + 1) * 4 > m->cap * 3)
+        grow(m);
+    size_t mask = m->cap - 1;
+    for (size_t i = trace_map_slot(key, mask);; i = (i + 1) & mask) {
+        trace_slot *s = &m->slots[i];
+        if (s->val == TRACE_NONE_IDX) {
+            s->key = key;
+            s->val = val;
+            m->n++;
+            return;
+        }
+        if (s->key == key) {
+            s->val = val;
+            return;
+        }
+    }
+}
+
+void trace_map_del(trace_map *m, uint64_t key)
+{
+    if (m->n == 0)
+        return;
+    size_t mask = m->cap - 1;
+    size_t i = trace_map_slot(key, mask);
+    for (;; i = (i + 1) & mask) {
+        if (m->slots[i].val == TRACE_NONE_IDX)
+            return;
+        if (m->slots[i].key == key)
+            break;
+    }
+    /* Backward-shift: move later entries of the probe run into the hole
+     * unless their home slot lies cyclically after the hole. */
+    size_t hole = i;
+    for (size_t j = (hole + 1) & mask; m->slots[j].val != TRACE_NONE_IDX; j = (j + 1) & mask) {
+        size_t home = trace_map_slot(m->slots[j].key, mask);
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+            m->slots[hole] = m->slots[j];
+            hole = j;
+        }
+    }
+    m->slots[hole].val = TRACE_NONE_IDX;
+    m->n--;
+}
+
+void trace_idtab_free(trace_idtab *t)
+{
+    trace_map_free(&t->map);
+    free(t->dense);
+    memset(t, 0, sizeof *t);
+}
+
+void trace_idtab_reset(trace_idtab *t)
+{
+    trace_map_clear(&t->map);
+    t->ndense = 0;
+    t->max = 0;
+}
+
+int trace_idtab_add(trace_idtab *t, uint64_t id, uint32_t val)
+{
+    if (id == 0 || trace_map_get(&t->map, id) != TRACE_NONE_IDX)
+        return -1;
+    trace_map_put(&t->map, id, val);
+    if (id > t->max)
+        t->max = id;
+    return 0;
+}
+
+void trace_idtab_seal(trace_idtab *t)
+{
+    if (t->map.n == 0 || t->max > 4 * (uint64_t)t->map.n + 1024)
+        return;
+    size_t n = (size_t)t->max + 1;
+    t->dense = pg_xgrow(t->dense, &t->dense_cap, n, sizeof *t->dense);
+    for (size_t i = 0; i < n; i++)
+        t->dense[i] = TRACE_NONE_IDX;
+    for (size_t i = 0; i < t->map.cap; i++)
+        if (t->map.slots[i].val != TRACE_NONE_IDX)
+            t->dense[t->map.slots[i].key] = t->map.slots[i].val;
+    t->ndense = n;
+}

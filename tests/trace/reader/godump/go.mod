@@ -1,0 +1,3 @@
+module perfgate.local/godump
+
+go 1.26
