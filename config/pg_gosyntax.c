@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pg_alloc.h"
+#include "pg_chars.h"
 
 #define NS_US INT64_C(1000)
 #define NS_MS INT64_C(1000000)
@@ -341,17 +342,6 @@ static int is_alnum(int32_t c)
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-static int unhex(int32_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int fail(re_error *e, re_code code, size_t lo, size_t hi)
 {
     e->code = code;
@@ -399,7 +389,7 @@ static int parse_escape(const char *s, size_t len, size_t i, size_t *end, int32_
                 t += next_rune(s, len, t, &c);
                 if (c == '}')
                     break;
-                int h = unhex(c);
+                int h = pg_hex_digit(c);
                 if (h < 0)
                     return fail(e, RE_INVALID_ESCAPE, i, t);
                 v = v * 16 + h;
@@ -413,9 +403,9 @@ static int parse_escape(const char *s, size_t len, size_t i, size_t *end, int32_
             *end = t;
             return 0;
         }
-        int x = unhex(c);
+        int x = pg_hex_digit(c);
         t += next_rune(s, len, t, &c);
-        int y = unhex(c);
+        int y = pg_hex_digit(c);
         if (x < 0 || y < 0)
             break;
         *r = x * 16 + y;

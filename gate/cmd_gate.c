@@ -171,7 +171,7 @@ int cmd_gate(int argc, char **argv)
     const char *push = s.own[FLAG_PUSH];
     pg_error err = {{0}};
     char base_sha[PG_GIT_HEX_SIZE];
-    pg_buf how = {0}, log = {0}, text = {0};
+    pg_buf how = {0}, text = {0};
     pg_store *store = NULL;
     pg_resultset *base = NULL, *head = NULL;
     pg_suite *suite = NULL;
@@ -219,24 +219,14 @@ int cmd_gate(int argc, char **argv)
             goto done;
         }
         char *dir = pg_xasprintf("%s/%s", pg_git_snapshot_path(snap), s.module_rel);
-        int rc = pg_suite_add_side(suite, PG_SIDE_BASE, "base", dir, base, &log, &err);
+        int rc = pg_session_add_side(&s, suite, PG_SIDE_BASE, dir, base);
         free(dir);
-        if (rc < 0) {
-            fprintf(stderr, "perfgate: %s\n%s", err.msg, pg_buf_str(&log));
+        if (rc < 0)
             goto done;
-        }
     }
-    pg_buf_truncate(&log, 0);
-    if (pg_suite_add_side(suite, PG_SIDE_HEAD, "head", s.module_dir, head, &log, &err) < 0) {
-        fprintf(stderr, "perfgate: %s\n%s", err.msg, pg_buf_str(&log));
+    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0 ||
+        pg_session_run_suite(&s, suite) < 0)
         goto done;
-    }
-    if (pg_suite_run(suite, &err) < 0) {
-        fprintf(stderr, "perfgate: %s\n", err.msg);
-        goto done;
-    }
-    pg_progress_free(s.progress);
-    s.progress = pg_progress_create(stderr);
 
     int store_failed = 0;
     if (!against_stored)
@@ -290,7 +280,6 @@ done:
     pg_resultset_free(head);
     pg_store_free(store);
     pg_buf_free(&how);
-    pg_buf_free(&log);
     pg_buf_free(&text);
     pg_session_close(&s);
     return status;

@@ -28,7 +28,7 @@ int cmd_run(int argc, char **argv)
     if (status >= 0)
         return status;
     pg_error err = {{0}};
-    pg_buf log = {0}, text = {0};
+    pg_buf text = {0};
     pg_store *store = NULL;
     pg_resultset *head = NULL;
     pg_suite *suite = NULL;
@@ -43,16 +43,9 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "perfgate: %s\n", err.msg);
         goto done;
     }
-    if (pg_suite_add_side(suite, PG_SIDE_HEAD, "head", s.module_dir, head, &log, &err) < 0) {
-        fprintf(stderr, "perfgate: %s\n%s", err.msg, pg_buf_str(&log));
+    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0 ||
+        pg_session_run_suite(&s, suite) < 0)
         goto done;
-    }
-    if (pg_suite_run(suite, &err) < 0) {
-        fprintf(stderr, "perfgate: %s\n", err.msg);
-        goto done;
-    }
-    pg_progress_free(s.progress);
-    s.progress = pg_progress_create(stderr);
     int store_failed = pg_session_save(&s, store, head, s.own[FLAG_PUSH]) < 0;
     cmp = pg_session_compare(s.cfg, NULL, head, &compare);
     pg_report_text(&text, cmp);
@@ -67,7 +60,6 @@ done:
     pg_suite_free(suite);
     pg_resultset_free(head);
     pg_store_free(store);
-    pg_buf_free(&log);
     pg_buf_free(&text);
     pg_session_close(&s);
     return status;

@@ -14,11 +14,11 @@ struct subcommand {
 };
 
 static const struct subcommand commands[] = {
-    {"compare", cmd_compare, "compare benchmark results as benchstat does"},
-    {"run", cmd_run, "benchmark HEAD with traces and store the results"},
     {"gate", cmd_gate, "A/B gate: base vs work tree, exit 1 on a regression"},
-    {"version", cmd_version, "print perfgate's version and its libraries'"},
+    {"run", cmd_run, "benchmark HEAD with traces and store the results"},
+    {"compare", cmd_compare, "compare benchmark results as benchstat does"},
     {"trace", cmd_trace, "metrics of Go execution traces (blocking, P utilisation, MMU, GC)"},
+    {"version", cmd_version, "print perfgate's version and its libraries'"},
 };
 
 static void usage(FILE *f)

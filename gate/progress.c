@@ -101,13 +101,19 @@ void pg_progress_note(pg_progress *p, const char *fmt, ...)
     fflush(p->out);
 }
 
+void pg_progress_end(pg_progress *p)
+{
+    clear_line(p);
+    if (p->open_round >= 0)
+        fputs("::endgroup::\n", p->out);
+    p->open_round = -1;
+    fflush(p->out);
+}
+
 void pg_progress_free(pg_progress *p)
 {
     if (!p)
         return;
-    clear_line(p);
-    if (p->open_round >= 0)
-        fputs("::endgroup::\n", p->out);
-    fflush(p->out);
+    pg_progress_end(p);
     free(p);
 }

@@ -21,7 +21,9 @@ void pg_progress_update(pg_progress *p, size_t done, size_t total, int round, in
 /* After a run: its wall time and whether it failed. */
 void pg_progress_finished(pg_progress *p, const char *name, const char *side, double wall_sec,
                           const char *failure);
-/* Clears the terminal line / closes the open group. */
+/* Clears the terminal line and closes the open group: the run is over. */
+void pg_progress_end(pg_progress *p);
+/* Ends and frees. */
 void pg_progress_free(pg_progress *p);
 /* Prints a plain message (a warning, a phase) without breaking the bar. */
 void pg_progress_note(pg_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

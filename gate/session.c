@@ -349,6 +349,31 @@ pg_suite_events pg_session_events(pg_session *s)
     return (pg_suite_events){s, on_phase, on_before, on_after};
 }
 
+int pg_session_add_side(pg_session *s, pg_suite *suite, int which, const char *dir,
+                        pg_resultset *rs)
+{
+    pg_buf log = {0};
+    pg_error err;
+    const char *label = which == PG_SIDE_BASE ? "base" : "head";
+    int rc = pg_suite_add_side(suite, which, label, dir, rs, &log, &err);
+    if (rc < 0) {
+        pg_progress_end(s->progress);
+        fprintf(stderr, "perfgate: %s\n%s", err.msg, pg_buf_str(&log));
+    }
+    pg_buf_free(&log);
+    return rc;
+}
+
+int pg_session_run_suite(pg_session *s, pg_suite *suite)
+{
+    pg_error err;
+    int rc = pg_suite_run(suite, &err);
+    pg_progress_end(s->progress);
+    if (rc < 0)
+        fprintf(stderr, "perfgate: %s\n", err.msg);
+    return rc;
+}
+
 void pg_session_print_failures(const pg_suite *suite, FILE *out)
 {
     const char *warnings = pg_suite_warnings(suite);

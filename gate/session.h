@@ -63,6 +63,14 @@ pg_comparison *pg_session_compare(const pg_config *cfg, const pg_resultset *base
                                   const pg_resultset *head, pg_compare **compare);
 /* Progress events for pg_suite that draw on s->progress. */
 pg_suite_events pg_session_events(pg_session *s);
+/* Builds and enumerates side `which` (PG_SIDE_BASE or PG_SIDE_HEAD) of the
+ * module in `dir` into `suite`; a compile failure is printed with the
+ * compiler's output. Returns 0, or -1 (an exit-3 failure). */
+int pg_session_add_side(pg_session *s, pg_suite *suite, int which, const char *dir,
+                        pg_resultset *rs);
+/* Runs the suite and ends the progress display. Returns 0, or -1 after
+ * printing why perfgate could not go on. */
+int pg_session_run_suite(pg_session *s, pg_suite *suite);
 /* Prints the warnings and failures of a suite run (benchmark, side, what,
  * output). */
 void pg_session_print_failures(const pg_suite *suite, FILE *out);

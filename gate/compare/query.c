@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pg_alloc.h"
+#include "pg_chars.h"
 #include "pg_bench_unicode.h"
 
 typedef struct errt {
@@ -168,17 +169,6 @@ void q_quote(pg_buf *b, const char *s, size_t n)
     pg_buf_putc(b, '"');
 }
 
-static int unhex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void put_utf8(pg_buf *b, uint32_t r)
 {
     if (r < 0x80) {
@@ -258,7 +248,7 @@ static int go_unquote(const char *s, size_t n, pg_buf *out)
                 return -1;
             uint32_t v = 0;
             for (size_t j = 0; j < digits; j++) {
-                int h = unhex(s[i + j]);
+                int h = pg_hex_digit(s[i + j]);
                 if (h < 0)
                     return -1;
                 v = v << 4 | (uint32_t)h;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pg_alloc.h"
+#include "pg_chars.h"
 #include "pg_bench_unicode.h"
 
 struct pg_regex {
@@ -106,17 +107,6 @@ static void put_bracket_literal(pg_buf *b, uint32_t r)
         put_rune(b, r);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* After a backslash at t->i (pointing past it): an escape that stands for
  * one rune. Returns 1 with *r, 0 if the escape is not a single rune, -1 on
  * error. */
@@ -149,8 +139,8 @@ static int escape_rune(tr *t, uint32_t *r)
         uint32_t v = 0;
         if (t->i < t->len && t->p[t->i] == '{') {
             size_t j = t->i + 1, digits = 0;
-            for (; j < t->len && hexval(t->p[j]) >= 0; j++, digits++) {
-                v = v * 16 + (uint32_t)hexval(t->p[j]);
+            for (; j < t->len && pg_hex_digit(t->p[j]) >= 0; j++, digits++) {
+                v = v * 16 + (uint32_t)pg_hex_digit(t->p[j]);
                 if (v > 0x10FFFF)
                     return fail(t, "invalid escape sequence");
             }
@@ -158,9 +148,10 @@ static int escape_rune(tr *t, uint32_t *r)
                 return fail(t, "invalid escape sequence");
             t->i = j + 1;
         } else {
-            if (t->i + 2 > t->len || hexval(t->p[t->i]) < 0 || hexval(t->p[t->i + 1]) < 0)
+            if (t->i + 2 > t->len || pg_hex_digit(t->p[t->i]) < 0 ||
+                pg_hex_digit(t->p[t->i + 1]) < 0)
                 return fail(t, "invalid escape sequence");
-            v = (uint32_t)(hexval(t->p[t->i]) * 16 + hexval(t->p[t->i + 1]));
+            v = (uint32_t)(pg_hex_digit(t->p[t->i]) * 16 + pg_hex_digit(t->p[t->i + 1]));
             t->i += 2;
         }
         *r = v;
