@@ -496,16 +496,6 @@ int pg_config_github_step_summary(const pg_config *cfg)
     return cfg->gh_step_summary;
 }
 
-int pg_config_github_pr_comment(const pg_config *cfg)
-{
-    return cfg->gh_pr_comment;
-}
-
-int pg_config_github_check_run(const pg_config *cfg)
-{
-    return cfg->gh_check_run;
-}
-
 /* ---- canonical text and hash ---- */
 
 void pg_config_write(const pg_config *cfg, pg_config_scope scope, pg_buf *out)

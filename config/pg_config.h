@@ -222,8 +222,6 @@ typedef enum pg_config_format {
     PG_CONFIG_FORMAT_CSV,
     PG_CONFIG_FORMAT_JSON,
     PG_CONFIG_FORMAT_MARKDOWN,
-    PG_CONFIG_FORMAT_HTML,
-    PG_CONFIG_FORMAT_JUNIT,
     PG_CONFIG_FORMAT_COUNT
 } pg_config_format;
 
@@ -231,11 +229,9 @@ typedef enum pg_config_format {
 int pg_config_report_format(const pg_config *cfg, pg_config_format format);
 /* Where to write report files, or "" for nowhere. */
 const char *pg_config_report_dir(const pg_config *cfg);
-/* report.github.*: append the markdown summary to $GITHUB_STEP_SUMMARY when
- * set; post or update a pull-request comment; create a check run. */
+/* report.github.step_summary: append the markdown summary to
+ * $GITHUB_STEP_SUMMARY when that is set (on GitHub Actions). */
 int pg_config_github_step_summary(const pg_config *cfg);
-int pg_config_github_pr_comment(const pg_config *cfg);
-int pg_config_github_check_run(const pg_config *cfg);
 
 /* ---- canonical form and hash ---- */
 

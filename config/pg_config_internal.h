@@ -48,7 +48,7 @@ struct pg_config {
     double confidence;
     unsigned formats; /* bit (1u << pg_config_format) */
     char *report_dir;
-    int gh_step_summary, gh_pr_comment, gh_check_run;
+    int gh_step_summary;
 };
 
 typedef enum cfg_type {

@@ -33,10 +33,14 @@ static const struct {
     {"B/op", PG_BETTER_LOWER, PG_CONFIG_LIMIT_RELATIVE, 5},
     {"allocs/op", PG_BETTER_LOWER, PG_CONFIG_LIMIT_RELATIVE, 5},
     {"*/s", PG_BETTER_HIGHER, PG_CONFIG_LIMIT_RELATIVE, 5},
-    {"mmu-*", PG_BETTER_HIGHER, PG_CONFIG_LIMIT_ABSOLUTE, 0.05},
-    {"p-util", PG_BETTER_HIGHER, PG_CONFIG_LIMIT_ABSOLUTE, 0.05},
-    {"gc-*", PG_BETTER_LOWER, PG_CONFIG_LIMIT_RELATIVE, 20},
-    {"*-sec/op", PG_BETTER_LOWER, PG_CONFIG_LIMIT_RELATIVE, 10},
+    /* Trace units explain a change; they do not fail the gate unless a
+     * rule says so. Some carry harness and short-run effects (a faster
+     * benchmark has a relatively larger forced GC in its window), and every
+     * gated row widens the multiple-comparison family. */
+    {"mmu-*", PG_BETTER_HIGHER, PG_CONFIG_LIMIT_NONE, 0},
+    {"p-util", PG_BETTER_HIGHER, PG_CONFIG_LIMIT_NONE, 0},
+    {"gc-*", PG_BETTER_LOWER, PG_CONFIG_LIMIT_NONE, 0},
+    {"*-sec/op", PG_BETTER_LOWER, PG_CONFIG_LIMIT_NONE, 0},
 };
 
 static const char *const rule_keys[] = {"package", "bench", "unit", "better", "limit"};

@@ -23,8 +23,7 @@ static const char *const window_names[] = {"whole", "timed", NULL};
 static const char *const base_names[] = {"merge-base", "fixed", NULL};
 static const char *const store_names[] = {"notes", "dir", NULL};
 static const char *const correction_names[] = {"holm", "benjamini-hochberg", "none", NULL};
-static const char *const format_names[] = {"text", "csv",   "json", "markdown",
-                                           "html", "junit", NULL};
+static const char *const format_names[] = {"text", "csv", "json", "markdown", NULL};
 
 #define F(field) offsetof(struct pg_config, field)
 #define MAX_LIST 64 /* items in cpu, trace.mmu_windows */
@@ -74,16 +73,13 @@ const cfg_key pg_config_keys[] = {
     {"confidence", CFG_FRACTION, F(confidence), NULL, 0, 0, 0, "0.95",
      "a confidence level between 0 and 1, such as 0.95"},
     {"report", CFG_SECTION, 0, NULL, 0, 0, 0, NULL, NULL},
-    {"report.formats", CFG_FORMATS, F(formats), format_names, 0, 0, 0, "text,json,markdown,html",
-     "a list of formats from `text`, `csv`, `json`, `markdown`, `html`, `junit`"},
+    {"report.formats", CFG_FORMATS, F(formats), format_names, 0, 0, 0, "text,json,markdown",
+     "a list of formats from `text`, `csv`, `json`, `markdown`"},
     {"report.dir", CFG_PATH, F(report_dir), NULL, 0, 0, CFG_EMPTY_OK, "",
      "a directory, such as `perfgate-report`, or \"\" for none"},
     {"report.github", CFG_SECTION, 0, NULL, 0, 0, 0, NULL, NULL},
     {"report.github.step_summary", CFG_BOOL, F(gh_step_summary), NULL, 0, 0, 0, "true",
      "true or false"},
-    {"report.github.pr_comment", CFG_BOOL, F(gh_pr_comment), NULL, 0, 0, 0, "false",
-     "true or false"},
-    {"report.github.check_run", CFG_BOOL, F(gh_check_run), NULL, 0, 0, 0, "false", "true or false"},
 };
 const size_t pg_config_nkeys = sizeof pg_config_keys / sizeof pg_config_keys[0];
 

@@ -160,6 +160,26 @@ static int write_reports(pg_session *s, const pg_comparison *cmp, const pg_buf *
     return rc;
 }
 
+/* On GitHub Actions, the verdict in the job's summary page. */
+static int write_step_summary(pg_session *s, const pg_verdict *v, const pg_report_run *run,
+                              const pg_buf *text, const pg_comparison *cmp)
+{
+    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    if (!pg_config_github_step_summary(s->cfg) || !path || !*path)
+        return 0;
+    pg_buf md = {0};
+    pg_report_verdict_markdown(&md, v, run, pg_buf_str(text), cmp);
+    FILE *f = fopen(path, "a");
+    int rc = f && pg_buf_write(&md, f) == 0 ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "perfgate: cannot append to $GITHUB_STEP_SUMMARY (%s): %s\n", path,
+                strerror(errno));
+    pg_buf_free(&md);
+    return rc;
+}
+
 int cmd_gate(int argc, char **argv)
 {
     pg_session s;
@@ -224,9 +244,13 @@ int cmd_gate(int argc, char **argv)
         if (rc < 0)
             goto done;
     }
-    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0 ||
-        pg_session_run_suite(&s, suite) < 0)
+    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0)
         goto done;
+    int suite_status = pg_session_run_suite(&s, suite);
+    if (suite_status) {
+        status = suite_status;
+        goto done;
+    }
 
     int store_failed = 0;
     if (!against_stored)
@@ -262,6 +286,7 @@ int cmd_gate(int argc, char **argv)
     pg_session_print_failures(suite, stdout);
     fflush(stdout);
     int report_failed = write_reports(&s, cmp, &text, verdict, &run, base, head) < 0;
+    report_failed |= write_step_summary(&s, verdict, &run, &text, cmp) < 0;
     if (pg_verdict_failed(verdict))
         status = PG_EXIT_REGRESSION;
     else if (nfailures || store_failed || report_failed)

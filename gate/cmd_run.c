@@ -43,9 +43,13 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "perfgate: %s\n", err.msg);
         goto done;
     }
-    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0 ||
-        pg_session_run_suite(&s, suite) < 0)
+    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0)
         goto done;
+    int suite_status = pg_session_run_suite(&s, suite);
+    if (suite_status) {
+        status = suite_status;
+        goto done;
+    }
     int store_failed = pg_session_save(&s, store, head, s.own[FLAG_PUSH]) < 0;
     cmp = pg_session_compare(s.cfg, NULL, head, &compare);
     pg_report_text(&text, cmp);

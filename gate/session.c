@@ -88,8 +88,11 @@ int pg_session_open(pg_session *s, const char *command, const char *summary, int
         opts[k++] = (struct option){cfg_flags[i].name + 2,
                                     cfg_flags[i].metavar ? required_argument : no_argument, NULL,
                                     OPT_CFG + (int)i};
-    /* Overrides are applied after the file is loaded, in command-line order. */
+    /* Overrides are applied after the file is loaded, in command-line order
+     * (so the first bad flag is the one reported); a repeated flag's last
+     * value wins, and repeated --packages add up. */
     const char **cfg_args = pg_xcalloc(ncfg, sizeof *cfg_args);
+    size_t *order = pg_xcalloc((size_t)argc + 1, sizeof *order), norder = 0;
     char *config_path = NULL;
     pg_buf packages = {0};
     int status = 0, c;
@@ -104,6 +107,7 @@ int pg_session_open(pg_session *s, const char *command, const char *summary, int
             config_path = pg_xstrdup(optarg);
         } else if (c >= OPT_CFG) {
             size_t i = (size_t)(c - OPT_CFG);
+            order[norder++] = i;
             if (strcmp(cfg_flags[i].name, "--packages") == 0) {
                 if (packages.len)
                     pg_buf_putc(&packages, ' ');
@@ -145,9 +149,12 @@ int pg_session_open(pg_session *s, const char *command, const char *summary, int
         if (!s->cfg)
             status = fail(err.msg, PG_EXIT_USAGE);
     }
-    for (size_t i = 0; status == 0 && i < ncfg; i++)
-        if (cfg_args[i] && pg_config_apply_flag(s->cfg, &cfg_flags[i], cfg_args[i], &err) < 0)
+    for (size_t j = 0; status == 0 && j < norder; j++) {
+        size_t i = order[j];
+        if (pg_config_apply_flag(s->cfg, &cfg_flags[i], cfg_args[i], &err) < 0)
             status = fail(err.msg, PG_EXIT_USAGE);
+    }
+    free(order);
     free(cfg_args);
     free(config_path);
     pg_buf_free(&packages);
@@ -366,12 +373,25 @@ int pg_session_add_side(pg_session *s, pg_suite *suite, int which, const char *d
 
 int pg_session_run_suite(pg_session *s, pg_suite *suite)
 {
+    const pg_suite_failure *failures;
+    if (pg_suite_leaves(suite, PG_SIDE_BASE) + pg_suite_leaves(suite, PG_SIDE_HEAD) == 0 &&
+        pg_suite_failures(suite, &failures) == 0) {
+        pg_progress_end(s->progress);
+        fprintf(stderr,
+                "perfgate: no benchmark matches `%s` in the packages `%s` of %s: check `bench` "
+                "and `packages` in the configuration (or --bench, --packages)\n",
+                pg_config_bench(s->cfg), pg_config_packages(s->cfg, &(size_t){0})[0],
+                s->module_dir);
+        return PG_EXIT_USAGE;
+    }
     pg_error err;
     int rc = pg_suite_run(suite, &err);
     pg_progress_end(s->progress);
-    if (rc < 0)
+    if (rc < 0) {
         fprintf(stderr, "perfgate: %s\n", err.msg);
-    return rc;
+        return PG_EXIT_RUNTIME;
+    }
+    return 0;
 }
 
 void pg_session_print_failures(const pg_suite *suite, FILE *out)

@@ -31,6 +31,10 @@ typedef struct pg_report_run {
  * benchmark that moved significantly), improvements, the other significant
  * changes and too-few-samples rows, a count of the rest, the verdict line. */
 void pg_report_verdict_text(pg_buf *out, const pg_verdict *v, const pg_report_run *run);
+/* Markdown for a GitHub step summary: headline, `summary` (the text
+ * summary) in a safely fenced block, benchstat's tables of `cmp`. */
+void pg_report_verdict_markdown(pg_buf *out, const pg_verdict *v, const pg_report_run *run,
+                                const char *summary, const pg_comparison *cmp);
 /* One JSON document: run, verdict, every row with its numbers. */
 void pg_report_verdict_json(pg_buf *out, const pg_verdict *v, const pg_report_run *run);
 

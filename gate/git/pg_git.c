@@ -240,7 +240,12 @@ int pg_git_merge_base(pg_git *g, const char *a, const char *b, char sha[PG_GIT_H
         goto out;
     }
     if (rc < 0) {
+        /* In a shallow clone the walk hits a missing parent object. */
         pg_git_lg2_error(err, "cannot find the merge base of '%s' and '%s'", a, b);
+        if (err) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len, "%s", shallow_hint(g));
+        }
         goto out;
     }
     git_oid_tostr(sha, PG_GIT_HEX_SIZE, &base);

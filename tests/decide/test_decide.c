@@ -78,22 +78,33 @@ static void test_statuses(void **state)
     assert_int_equal(find(v, "Faster-2", "sec/op")->status, PG_ROW_IMPROVEMENT);
     assert_int_equal(find(v, "Slightly-2", "sec/op")->status, PG_ROW_WITHIN);
     assert_int_equal(find(v, "Same-2", "sec/op")->status, PG_ROW_UNCHANGED);
-    assert_int_equal(find(v, "Slower-2", "mmu-1ms")->status, PG_ROW_REGRESSION);
+    /* Trace units explain; by default no rule gates them. */
+    assert_int_equal(find(v, "Slower-2", "mmu-1ms")->status, PG_ROW_INFO);
     assert_int_equal(find(v, "Slower-2", "mmu-1ms")->better, PG_BETTER_HIGHER);
     assert_int_equal(find(v, "Gone-2", "sec/op")->status, PG_ROW_REMOVED);
     assert_int_equal(find(v, "New-2", "sec/op")->status, PG_ROW_ADDED);
-    assert_int_equal(v->family, 5);
-    assert_int_equal(v->count[PG_ROW_REGRESSION], 2);
+    assert_int_equal(v->family, 4);
+    assert_int_equal(v->count[PG_ROW_REGRESSION], 1);
     assert_true(pg_verdict_failed(v));
     /* Regressions come first, then improvements. */
     assert_int_equal(v->rows[0].status, PG_ROW_REGRESSION);
-    assert_int_equal(v->rows[1].status, PG_ROW_REGRESSION);
-    assert_int_equal(v->rows[2].status, PG_ROW_IMPROVEMENT);
-    /* Holm: the smallest p is multiplied by the family size. */
+    assert_int_equal(v->rows[1].status, PG_ROW_IMPROVEMENT);
+    /* Holm: the smallest p is multiplied by the family size (ties share it). */
     const pg_verdict_row *r = find(v, "Slower-2", "sec/op");
-    assert_true(r->p_adjusted >= r->p * 4 && r->p_adjusted <= r->p * 5 + 1e-15);
+    assert_true(r->p_adjusted >= r->p * 3 && r->p_adjusted <= r->p * 4 + 1e-15);
     assert_true(fabs(r->delta_pct - 10) < 1e-9);
+    pg_verdict_free(v);
 
+    /* With a rule, higher-is-better MMU regresses when it drops beyond
+     * 0.05 absolute. */
+    pg_config *mmu = config("thresholds:\n"
+                            "  - {unit: sec/op, limit: 5%}\n"
+                            "  - {unit: \"mmu-*\", limit: 0.05}\n");
+    v = pg_decide(cmp, mmu);
+    assert_int_equal(find(v, "Slower-2", "mmu-1ms")->status, PG_ROW_REGRESSION);
+    assert_int_equal(v->family, 5);
+    assert_int_equal(v->count[PG_ROW_REGRESSION], 2);
+    pg_config_free(mmu);
     pg_verdict_free(v);
     pg_config_free(cfg);
     pg_comparison_free(cmp);
