@@ -252,9 +252,7 @@ static void span_free(span *s)
 }
 
 typedef struct engine {
-    trace_map gmap;    /* goroutine id -> gs index */
-    int64_t last_g;    /* the latest goroutine looked up, which is usually */
-    uint32_t last_gi;  /* the next one too; TRACE_NONE_IDX: none */
+    trace_cmap gmap;   /* goroutine id -> gs index */
     pool gs;           /* gor */
     trace_map unrmap;  /* goroutine id -> unres index */
     pool unres;        /* unresolved */
@@ -315,12 +313,12 @@ static void engine_init(engine *e)
     e->reasons.ids = pg_intern_create();
     mmu_series_init(&e->series);
     e->ws = -1; /* no window yet: every time is after it */
-    e->last_gi = TRACE_NONE_IDX;
+    trace_cmap_init(&e->gmap);
 }
 
 static void engine_free(engine *e)
 {
-    trace_map_free(&e->gmap);
+    trace_cmap_free(&e->gmap);
     trace_map_free(&e->unrmap);
     trace_map_free(&e->pendmap);
     trace_map_free(&e->taskmap);
@@ -341,27 +339,24 @@ static void engine_free(engine *e)
     span_free(&e->win);
 }
 
-static gor *gor_at(engine *e, uint32_t i)
+static inline gor *gor_at(engine *e, uint32_t i)
 {
-    return POOL_AT(&e->gs, gor, i);
+    /* The pool holds gors: typed indexing spares POOL_AT's multiply by the
+     * element size on the per-event path. */
+    return (gor *)e->gs.items + i;
 }
 
 /* The goroutine's record, created in state `state` when new. */
-static uint32_t gor_get(engine *e, int64_t g, uint8_t state)
+static inline uint32_t gor_get(engine *e, int64_t g, uint8_t state)
 {
-    if (g == e->last_g && e->last_gi != TRACE_NONE_IDX)
-        return e->last_gi;
-    uint32_t i = trace_map_get(&e->gmap, (uint64_t)g);
-    e->last_g = g;
-    e->last_gi = i;
-    if (i != TRACE_NONE_IDX)
+    uint32_t i = trace_cmap_get(&e->gmap, (uint64_t)g);
+    if (likely(i != TRACE_NONE_IDX))
         return i;
     i = pool_get(&e->gs);
     gor *r = gor_at(e, i);
     r->state = state;
     r->region = TRACE_NONE_IDX;
-    trace_map_put(&e->gmap, (uint64_t)g, i);
-    e->last_gi = i;
+    trace_cmap_put(&e->gmap, (uint64_t)g, i);
     if (++e->live > e->max_live)
         e->max_live = e->live;
     return i;
@@ -602,29 +597,29 @@ static void on_go_state(engine *e, const pg_trace_event *ev)
     const pg_trace_go_state *st = &ev->u.go;
     int64_t g = st->g, t = e->now;
     uint32_t gi = gor_get(e, g, (uint8_t)st->from);
-    int was = gor_at(e, gi)->state == PG_TRACE_G_RUNNING, is = st->to == PG_TRACE_G_RUNNING;
+    /* Only gor_get grows the gs pool: r stays valid to the end. */
+    gor *r = gor_at(e, gi);
+    int was = r->state == PG_TRACE_G_RUNNING, is = st->to == PG_TRACE_G_RUNNING;
     if (was && !is) {
         seg_close(e, gi, g);
-        gor *r = gor_at(e, gi);
         e->n_running--;
         if (r->flags & (G_ASSIST | G_GCRUN))
             e->n_gc_running--;
         r->flags &= (uint8_t)~G_GCRUN;
     }
-    gor_at(e, gi)->state = (uint8_t)st->to;
+    r->state = (uint8_t)st->to;
     /* Named by the root frame of its first real transition with a stack. */
-    if (st->from != st->to && gor_at(e, gi)->cls == CLS_UNKNOWN && st->stack.n > 0)
+    if (st->from != st->to && r->cls == CLS_UNKNOWN && st->stack.n > 0)
         resolve(e, gi, g, class_of_entry(st->stack.frames[st->stack.n - 1].func));
     if (!was && is) {
-        gor *r = gor_at(e, gi);
         r->seg_start = e->clock;
         e->n_running++;
         if (r->flags & G_ASSIST)
             e->n_gc_running++;
     }
     block_transition(e, gi, g, st, t);
-    if (is && st->from != PG_TRACE_G_RUNNING && !(gor_at(e, gi)->flags & G_STARTED)) {
-        gor_at(e, gi)->flags |= G_STARTED;
+    if (is && st->from != PG_TRACE_G_RUNNING && !(r->flags & G_STARTED)) {
+        r->flags |= G_STARTED;
         pending_settle(e, g, 1);
     }
     if (st->from == PG_TRACE_G_NOTEXIST) {
@@ -634,9 +629,8 @@ static void on_go_state(engine *e, const pg_trace_event *ev)
     if (st->to == PG_TRACE_G_NOTEXIST) {
         gor_settle(e, gi, g);
         region_free_all(e, gi);
-        trace_map_del(&e->gmap, (uint64_t)g);
+        trace_cmap_del(&e->gmap, (uint64_t)g);
         pool_put(&e->gs, gi);
-        e->last_gi = TRACE_NONE_IDX;
         e->live--;
     }
 }
@@ -647,7 +641,7 @@ static void on_label(engine *e, const pg_trace_event *ev)
     if (!str_prefix(l, "GC "))
         return;
     int64_t g = ev->u.label.g;
-    uint32_t gi = trace_map_get(&e->gmap, (uint64_t)g);
+    uint32_t gi = trace_cmap_get(&e->gmap, (uint64_t)g);
     if (gi == TRACE_NONE_IDX)
         return;
     if (gor_at(e, gi)->cls != CLS_WORKER)
@@ -1078,8 +1072,8 @@ static pg_trace_metrics *finish(engine *e, const int64_t *windows, size_t nwindo
 {
     /* What waited for the end: running segments, unnamed goroutines,
      * intervals of goroutines that never ran. */
-    for (size_t i = 0; i < e->gmap.cap; i++) {
-        const trace_slot *s = &e->gmap.slots[i];
+    for (size_t i = 0; i < e->gmap.map.cap; i++) {
+        const trace_slot *s = &e->gmap.map.slots[i];
         if (s->val != TRACE_NONE_IDX)
             gor_settle(e, s->val, (int64_t)s->key);
     }

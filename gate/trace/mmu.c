@@ -81,12 +81,8 @@ static void encode(mmu_series *s, const mmu_point *pt)
     s->prev_cls = pt->cls;
 }
 
-void mmu_series_add(mmu_series *s, int64_t t, uint32_t gc_ps, uint32_t procs)
+void mmu_series_add_point(mmu_series *s, int64_t t, uint32_t gc_ps, uint32_t procs)
 {
-    /* Most events change nothing: the inputs of the last point give its
-     * value, which the check below would drop. */
-    if (s->has_pending && gc_ps == s->pending_gc_ps && procs == s->pending_procs)
-        return;
     /* Go's value and comparisons (addUtil), so that exactly the same points
      * survive de-duplication. */
     double u = 1 - (double)gc_ps / (double)procs;

@@ -104,8 +104,18 @@ static void heap_insert(pg_trace_reader *r, uint32_t ci)
     sift_up(r, r->nheap - 1);
 }
 
-static void heap_update(pg_trace_reader *r, size_t i)
+/* Inline because it runs once per event, and usually ends at once: a
+ * thread's events come in runs, so its next one mostly keeps its place
+ * (no earlier than its parent, no later than its children: then neither
+ * sift would move it). */
+__attribute__((always_inline)) static inline void heap_update(pg_trace_reader *r, size_t i)
 {
+    const trace_hent *h = r->heap;
+    size_t l = 2 * i + 1, n = r->nheap;
+    int64_t t = h[i].time;
+    if ((i == 0 || h[(i - 1) / 2].time <= t) && (l >= n || h[l].time >= t) &&
+        (l + 1 >= n || h[l + 1].time >= t))
+        return;
     if (sift_up(r, i) != i)
         return;
     sift_down(r, i);

@@ -59,6 +59,7 @@ void trace_gen_free(trace_gen *g)
 
 void trace_gen_reset(trace_gen *g)
 {
+    g->serial++;
     g->gen = 0;
     g->min_ts = 0;
     g->first_off = 0;

@@ -154,6 +154,39 @@ static inline uint32_t trace_map_get(const trace_map *m, uint64_t key)
     }
 }
 
+/* A trace_map with a direct-mapped cache in front, for the goroutine and
+ * P ids that nearly every event looks up: the runtime hands ids out 1, 2,
+ * 3, ..., so the live ones rarely collide on the low bits, and a hit costs
+ * a mask and a compare instead of a hash and a probe. val TRACE_NONE_IDX
+ * marks an empty cache entry. */
+#define TRACE_CMAP_CACHE 256
+
+typedef struct trace_cmap {
+    trace_map map;
+    struct {
+        uint64_t key;
+        uint32_t val;
+    } cache[TRACE_CMAP_CACHE];
+} trace_cmap;
+
+void trace_cmap_init(trace_cmap *m);
+void trace_cmap_free(trace_cmap *m);
+void trace_cmap_put(trace_cmap *m, uint64_t key, uint32_t val);
+void trace_cmap_del(trace_cmap *m, uint64_t key);
+
+static inline uint32_t trace_cmap_get(trace_cmap *m, uint64_t key)
+{
+    size_t slot = key & (TRACE_CMAP_CACHE - 1);
+    if (likely(m->cache[slot].key == key && m->cache[slot].val != TRACE_NONE_IDX))
+        return m->cache[slot].val;
+    uint32_t v = trace_map_get(&m->map, key);
+    if (v != TRACE_NONE_IDX) {
+        m->cache[slot].key = key;
+        m->cache[slot].val = v;
+    }
+    return v;
+}
+
 /* A per-generation table id -> index for string and stack ids. The runtime
  * numbers them 1, 2, 3, ...: once sealed, a dense array answers lookups;
  * the hash map stays for the odd sparse table (and for hand-made traces). */
@@ -293,6 +326,7 @@ typedef struct trace_cursor {
 } trace_cursor;
 
 typedef struct trace_gen {
+    uint64_t serial; /* 1, 2, 3, ... per reset: keys caches of table indexes */
     uint64_t gen;
     uint64_t min_ts;
     uint64_t first_off; /* file offset of its first batch */
@@ -388,7 +422,7 @@ static inline uint64_t trace_cursor_off(const trace_gen *g, const trace_cursor *
  * fast path below handles events well inside a batch; this does the rest. */
 int trace_cursor_next_slow(const trace_gen *g, trace_cursor *c, pg_error *err);
 
-/* One- and two-byte varints inline, the rest out of line; at least 10
+/* Varints of up to three bytes inline, the rest out of line; at least 10
  * bytes must be readable at p. An overflow sets *bad (and still moves on, so
  * that callers check once per event). */
 const uint8_t *trace_uvarint_long(const uint8_t *p, uint64_t *v, int *bad);
@@ -405,6 +439,12 @@ trace_uvarint_fast(const uint8_t *p, uint64_t *v, int *bad)
     if (b1 < 0x80) {
         *v = (b0 & 0x7f) | b1 << 7;
         return p + 2;
+    }
+    /* Three bytes still pay inline: a fifth of timestamp deltas need them. */
+    uint64_t b2 = p[2];
+    if (b2 < 0x80) {
+        *v = (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
+        return p + 3;
     }
     return trace_uvarint_long(p, v, bad);
 }
@@ -493,10 +533,10 @@ typedef struct trace_order {
     size_t ngs, gs_cap;
     uint32_t *gs_free;
     size_t ngs_free, gs_free_cap;
-    trace_map g_of_id;
+    trace_cmap g_of_id;
     trace_pstate *ps;
     size_t nps, ps_cap;
-    trace_map p_of_id;
+    trace_cmap p_of_id;
     trace_mstate *ms;
     size_t nms, ms_cap;
     trace_map m_of_id;
@@ -506,6 +546,12 @@ typedef struct trace_order {
     size_t ntasks_free, tasks_free_cap;
     trace_map task_of_id;
     pg_intern *names; /* task and region names, compared by value */
+    /* names id per string-table index of generation name_serial (SIZE_MAX:
+     * not interned yet): interning the bytes on every region event cost
+     * more than the rest of the event */
+    size_t *name_of_str;
+    size_t name_of_str_cap;
+    uint64_t name_serial;
     uint64_t gc_seq;
     int gc_state; /* 0 undetermined, 1 not running, 2 running */
     uint64_t initial_gen;

@@ -125,3 +125,32 @@ void trace_idtab_seal(trace_idtab *t)
             t->dense[t->map.slots[i].key] = t->map.slots[i].val;
     t->ndense = n;
 }
+
+void trace_cmap_init(trace_cmap *m)
+{
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < TRACE_CMAP_CACHE; i++)
+        m->cache[i].val = TRACE_NONE_IDX;
+}
+
+void trace_cmap_free(trace_cmap *m)
+{
+    trace_map_free(&m->map);
+}
+
+void trace_cmap_put(trace_cmap *m, uint64_t key, uint32_t val)
+{
+    trace_map_put(&m->map, key, val);
+    size_t slot = key & (TRACE_CMAP_CACHE - 1);
+    m->cache[slot].key = key;
+    m->cache[slot].val = val;
+}
+
+void trace_cmap_del(trace_cmap *m, uint64_t key)
+{
+    trace_map_del(&m->map, key);
+    /* The value may be reused for another key: never leave it cached. */
+    size_t slot = key & (TRACE_CMAP_CACHE - 1);
+    if (m->cache[slot].key == key)
+        m->cache[slot].val = TRACE_NONE_IDX;
+}

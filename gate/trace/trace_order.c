@@ -36,6 +36,8 @@ void trace_order_init(trace_order *o)
 {
     memset(o, 0, sizeof *o);
     o->names = pg_intern_create();
+    trace_cmap_init(&o->g_of_id);
+    trace_cmap_init(&o->p_of_id);
     o->qcap = 8;
     o->q = pg_xmalloc(o->qcap * sizeof *o->q);
 }
@@ -50,15 +52,16 @@ void trace_order_free(trace_order *o)
         free(o->ps[i].ranges.v);
     free(o->gs);
     free(o->gs_free);
-    trace_map_free(&o->g_of_id);
+    trace_cmap_free(&o->g_of_id);
     free(o->ps);
-    trace_map_free(&o->p_of_id);
+    trace_cmap_free(&o->p_of_id);
     free(o->ms);
     trace_map_free(&o->m_of_id);
     free(o->tasks);
     free(o->tasks_free);
     trace_map_free(&o->task_of_id);
     pg_intern_free(o->names);
+    free(o->name_of_str);
     free(o->q);
     memset(o, 0, sizeof *o);
 }
@@ -67,7 +70,7 @@ void trace_order_free(trace_order *o)
 
 static inline trace_gstate *gget(trace_order *o, int64_t id)
 {
-    uint32_t i = trace_map_get(&o->g_of_id, (uint64_t)id);
+    uint32_t i = trace_cmap_get(&o->g_of_id, (uint64_t)id);
     return i == TRACE_NONE_IDX ? NULL : &o->gs[i];
 }
 
@@ -89,20 +92,20 @@ static void gnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen)
     s->seq = 0;
     s->nregions = 0;
     s->ranges.n = 0;
-    trace_map_put(&o->g_of_id, (uint64_t)id, i);
+    trace_cmap_put(&o->g_of_id, (uint64_t)id, i);
 }
 
 static void gdel(trace_order *o, int64_t id)
 {
-    uint32_t i = trace_map_get(&o->g_of_id, (uint64_t)id);
-    trace_map_del(&o->g_of_id, (uint64_t)id);
+    uint32_t i = trace_cmap_get(&o->g_of_id, (uint64_t)id);
+    trace_cmap_del(&o->g_of_id, (uint64_t)id);
     o->gs_free = pg_xgrow(o->gs_free, &o->gs_free_cap, o->ngs_free + 1, sizeof *o->gs_free);
     o->gs_free[o->ngs_free++] = i;
 }
 
 static inline trace_pstate *pget(trace_order *o, int64_t id)
 {
-    uint32_t i = trace_map_get(&o->p_of_id, (uint64_t)id);
+    uint32_t i = trace_cmap_get(&o->p_of_id, (uint64_t)id);
     return i == TRACE_NONE_IDX ? NULL : &o->ps[i];
 }
 
@@ -114,7 +117,7 @@ static void pnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen)
     s->id = id;
     s->status = status;
     s->seq_gen = gen;
-    trace_map_put(&o->p_of_id, (uint64_t)id, (uint32_t)o->nps++);
+    trace_cmap_put(&o->p_of_id, (uint64_t)id, (uint32_t)o->nps++);
 }
 
 static uint32_t mfind(trace_order *o, int64_t id)
@@ -299,6 +302,27 @@ __attribute__((always_inline)) static inline int str_arg(adv *a, int arg, pg_tra
                       (unsigned long long)id);
     *out = str_at(a->gt, i);
     return 0;
+}
+
+/* The o->names id of a task or region name, string argument `arg` (already
+ * checked by str_arg, which gave `name`). */
+static size_t name_arg(adv *a, int arg, pg_trace_str name)
+{
+    trace_order *o = a->o;
+    const trace_gen *gt = a->gt;
+    uint64_t id = a->c->args[arg];
+    uint32_t si = id ? trace_gen_string(gt, id) : TRACE_NONE_IDX;
+    if (si == TRACE_NONE_IDX)
+        return pg_intern_add(o->names, name.s, name.len, NULL);
+    if (o->name_serial != gt->serial) {
+        o->name_serial = gt->serial;
+        o->name_of_str =
+            pg_xgrow(o->name_of_str, &o->name_of_str_cap, gt->nstrs, sizeof *o->name_of_str);
+        memset(o->name_of_str, 0xff, gt->nstrs * sizeof *o->name_of_str);
+    }
+    if (o->name_of_str[si] == SIZE_MAX)
+        o->name_of_str[si] = pg_intern_add(o->names, name.s, name.len, NULL);
+    return o->name_of_str[si];
 }
 
 /* The event's own stack, from the argument the spec names. */
@@ -774,7 +798,7 @@ static int user_task_begin(adv *a)
         o->tasks = pg_xgrow(o->tasks, &o->tasks_cap, o->ntasks + 1, sizeof *o->tasks);
         ti = (uint32_t)o->ntasks++;
     }
-    o->tasks[ti] = (trace_task){pg_intern_add(o->names, name.s, name.len, NULL), parent};
+    o->tasks[ti] = (trace_task){name_arg(a, 2, name), parent};
     trace_map_put(&o->task_of_id, id, ti);
     CHECK_USER_CTX();
     pg_trace_event *e = emit(a);
@@ -823,12 +847,11 @@ static int user_region(adv *a)
             s->regions_cap = s->regions_cap ? 2 * s->regions_cap : 4;
             s->regions = pg_xrealloc(s->regions, s->regions_cap * sizeof *s->regions);
         }
-        s->regions[s->nregions++] =
-            (trace_region){task, pg_intern_add(o->names, name.s, name.len, NULL)};
+        s->regions[s->nregions++] = (trace_region){task, name_arg(a, 1, name)};
     } else if (s->nregions) {
         /* An end without any begin is a region from before the trace. */
         const trace_region *top = &s->regions[s->nregions - 1];
-        if (top->task != task || top->name != pg_intern_find(o->names, name.s, name.len))
+        if (top->task != task || top->name != name_arg(a, 1, name))
             return BROKEN("misuse of region in goroutine %lld: region end {%llu %.*s} when the "
                           "inner-most active region start event is {%llu %s}",
                           (long long)a->cur.g, (unsigned long long)task, (int)name.len, name.s,
