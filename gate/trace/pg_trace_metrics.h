@@ -168,6 +168,11 @@ typedef struct pg_trace_figures {
     size_t n_mmu;
 
     int64_t block_sync_ns;
+    /* The part of block_sync_ns that package testing spent waiting for the
+     * benchmark goroutine (a goroutine blocked with its first frame outside
+     * runtime/sync in package testing). Excluded from the gate's
+     * block-sync-sec unit; go tool trace's sync total includes it. */
+    int64_t block_harness_ns;
     int64_t block_network_ns;
     int64_t block_syscall_ns;
     int64_t sched_latency_ns;
@@ -250,7 +255,8 @@ typedef struct pg_trace_unit {
 
 /* The units of the timed window, or of the whole trace when there is none
  * (*timed says which; may be NULL). Owned by m. Units, in order:
- *   block-sync-sec, block-net-sec, block-syscall-sec, sched-latency-sec,
+ *   block-sync-sec (without the testing harness's own wait: block_sync_ns -
+ *   block_harness_ns), block-net-sec, block-syscall-sec, sched-latency-sec,
  *   runnable-sec, gc-cycles, gc-stw-sec, goroutines  (per op, lower better)
  *   gc-stw-max-sec (lower), p-util (higher), p-gc (lower), p-idle (lower),
  *   mmu-<window> per MMU window, e.g. mmu-1ms (higher; absent when n_mmu is
