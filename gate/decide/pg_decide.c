@@ -24,6 +24,13 @@ double pg_decide_min_p(size_t n1, size_t n2)
     return t.p;
 }
 
+/* Every sample of both cells is the same value (cells are sorted). */
+static int all_equal(const pg_cmp_cell *a, const pg_cmp_cell *b)
+{
+    double v = a->values[0];
+    return a->values[a->n - 1] == v && b->values[0] == v && b->values[b->n - 1] == v;
+}
+
 static const char *table_package(const pg_cmp_table *t)
 {
     for (size_t i = 0; i < t->nconfig; i++)
@@ -98,8 +105,10 @@ pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
             if (row.base && row.head) {
                 row.p = row.head->p;
                 row.delta_pct = row.head->delta_pct;
-                row.gated = row.rule && row.rule->limit != PG_CONFIG_LIMIT_NONE && !isnan(row.p);
-                row.status = row.gated ? PG_ROW_UNCHANGED : PG_ROW_INFO;
+                int gateable = row.rule && row.rule->limit != PG_CONFIG_LIMIT_NONE;
+                row.gated = gateable && !isnan(row.p) && !all_equal(row.base, row.head);
+                row.status =
+                    gateable && (row.gated || !isnan(row.p)) ? PG_ROW_UNCHANGED : PG_ROW_INFO;
             } else {
                 row.status = row.head ? PG_ROW_ADDED : PG_ROW_REMOVED;
             }

@@ -9,7 +9,11 @@
  *   2. the change of the centers (medians) is beyond the row's threshold
  *      rule in the bad direction of its unit.
  * A gated row is one some threshold rule matches with a limit other than
- * `none`, that has samples on both sides and a p-value.
+ * `none`, that has samples on both sides and a p-value, and whose pooled
+ * samples are not all equal. (Such a row's permutation test is degenerate:
+ * p = 1 whatever the data, so by Tarone's argument it cannot contribute a
+ * false alarm and only dilutes the correction; allocs/op is often like
+ * that. It is reported as unchanged.)
  *
  * Rows whose sample counts make significance impossible (even a complete
  * separation of the two samples could not reach the corrected level) are

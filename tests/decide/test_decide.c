@@ -169,6 +169,38 @@ static void test_correction(void **state)
     pg_compare_free(c);
 }
 
+/* Rows whose samples are all one value (allocs/op, usually) cannot reject
+ * and stay out of the family, so they do not weaken the correction. */
+static void test_constant_rows(void **state)
+{
+    (void)state;
+    pg_error err;
+    pg_compare *c = pg_compare_create(&(pg_compare_opts){0}, &err);
+    static const pg_bench_kv config[] = {{"pkg", 3, "example.com/m", 13}};
+    for (int i = 0; i < 6; i++) {
+        pg_bench_value v = {16, "allocs/op", 0, NULL};
+        pg_bench_result r = {i % 2 ? "head" : "base", config, 1, "A", 1, 100, &v, 1, NULL, 0};
+        pg_compare_add(c, &r);
+        pg_compare_add(c, &r);
+    }
+    add_samples(c, "base", "A", "sec/op", 1e-6, 6);
+    add_samples(c, "head", "A", "sec/op", 1.2e-6, 6);
+    pg_comparison *cmp = run(c);
+    pg_config *cfg = pg_config_default();
+    pg_verdict *v = pg_decide(cmp, cfg);
+    const pg_verdict_row *allocs = find(v, "A", "allocs/op");
+    assert_int_equal(allocs->status, PG_ROW_UNCHANGED);
+    assert_false(allocs->gated);
+    assert_true(allocs->p == 1);
+    /* A family of one: 6 vs 6 separated (p = 0.0022) fails at 0.05. */
+    assert_int_equal(v->family, 1);
+    assert_int_equal(find(v, "A", "sec/op")->status, PG_ROW_REGRESSION);
+    pg_verdict_free(v);
+    pg_config_free(cfg);
+    pg_comparison_free(cmp);
+    pg_compare_free(c);
+}
+
 static void test_rules(void **state)
 {
     (void)state;
@@ -197,9 +229,8 @@ static void test_rules(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_statuses),
-        cmocka_unit_test(test_too_few_samples),
-        cmocka_unit_test(test_correction),
+        cmocka_unit_test(test_statuses),   cmocka_unit_test(test_too_few_samples),
+        cmocka_unit_test(test_correction), cmocka_unit_test(test_constant_rows),
         cmocka_unit_test(test_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
