@@ -51,8 +51,14 @@ static void test_units_timed(void **state)
     assert_int_equal(timed, 1);
     assert_int_equal(n, 12 + 4);
 
+    /* The gate's block-sync-sec leaves out package testing waiting for the
+     * benchmark goroutine: in the timed window of a sub-benchmark two
+     * goroutines wait (the top level in B.Run, its parent in B.run1), each
+     * for most of the b.N loop; the workers' own waits remain. */
     const pg_trace_unit *u = unit(m, "block-sync-sec");
-    assert_true(u->value == (double)t->block_sync_ns / 1e9);
+    assert_true(t->block_harness_ns < t->block_sync_ns);
+    assert_true(t->block_harness_ns > t->duration_ns && t->block_harness_ns <= 2 * t->duration_ns);
+    assert_true(u->value == (double)(t->block_sync_ns - t->block_harness_ns) / 1e9);
     assert_true(u->value > 0);
     assert_int_equal(u->per_op, 1);
     assert_int_equal(u->better, PG_TRACE_LOWER_IS_BETTER);
