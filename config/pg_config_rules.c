@@ -288,7 +288,7 @@ static void write_limit(pg_buf *out, const pg_threshold *r)
     switch (r->limit) {
     case PG_CONFIG_LIMIT_RELATIVE: {
         pg_buf pct = {0};
-        pg_fmt_go_float(&pct, r->value);
+        pg_fmt_positional(&pct, r->value); /* a percentage takes no exponent */
         pg_buf_putc(&pct, '%');
         pg_config_put_quoted(out, pg_buf_str(&pct));
         pg_buf_free(&pct);

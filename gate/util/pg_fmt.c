@@ -36,6 +36,37 @@ int pg_fmt_shortest_digits(double v, char digits[18], int *exp10)
     return 0; /* not reached */
 }
 
+/* Digits d (n of them, first digit's exponent x) without an exponent. */
+static void put_positional(pg_buf *b, const char *d, int n, int x)
+{
+    if (x < 0) {
+        pg_buf_puts(b, "0.");
+        pg_buf_pad(b, '0', (size_t)(-x - 1));
+        pg_buf_append(b, d, (size_t)n);
+    } else if (n <= x + 1) {
+        pg_buf_append(b, d, (size_t)n);
+        pg_buf_pad(b, '0', (size_t)(x + 1 - n));
+    } else {
+        pg_buf_append(b, d, (size_t)x + 1);
+        pg_buf_putc(b, '.');
+        pg_buf_append(b, d + x + 1, (size_t)(n - x - 1));
+    }
+}
+
+void pg_fmt_positional(pg_buf *b, double v)
+{
+    if (signbit(v))
+        pg_buf_putc(b, '-');
+    if (v == 0) {
+        pg_buf_putc(b, '0');
+        return;
+    }
+    char d[18];
+    int x;
+    int n = pg_fmt_shortest_digits(v, d, &x);
+    put_positional(b, d, n, x);
+}
+
 void pg_fmt_go_float(pg_buf *b, double v)
 {
     if (isnan(v)) {
@@ -62,16 +93,7 @@ void pg_fmt_go_float(pg_buf *b, double v)
             pg_buf_append(b, d + 1, (size_t)n - 1);
         }
         pg_buf_printf(b, "e%c%02d", x < 0 ? '-' : '+', abs(x));
-    } else if (x < 0) {
-        pg_buf_puts(b, "0.");
-        pg_buf_pad(b, '0', (size_t)(-x - 1));
-        pg_buf_append(b, d, (size_t)n);
-    } else if (n <= x + 1) {
-        pg_buf_append(b, d, (size_t)n);
-        pg_buf_pad(b, '0', (size_t)(x + 1 - n));
     } else {
-        pg_buf_append(b, d, (size_t)x + 1);
-        pg_buf_putc(b, '.');
-        pg_buf_append(b, d + x + 1, (size_t)(n - x - 1));
+        put_positional(b, d, n, x);
     }
 }

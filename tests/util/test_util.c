@@ -54,6 +54,24 @@ static void test_go_float(void **state)
     check_go_float(-INFINITY, "-Inf");
 }
 
+static void test_positional(void **state)
+{
+    (void)state;
+    const struct {
+        double v;
+        const char *want;
+    } cases[] = {{0, "0"},           {5, "5"},
+                 {0.5, "0.5"},       {1e-07, "0.0000001"},
+                 {123.25, "123.25"}, {1e21, "1000000000000000000000"},
+                 {-2.5, "-2.5"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pg_buf b = {0};
+        pg_fmt_positional(&b, cases[i].v);
+        assert_string_equal(pg_buf_str(&b), cases[i].want);
+        pg_buf_free(&b);
+    }
+}
+
 static void test_intern(void **state)
 {
     (void)state;
@@ -110,6 +128,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_go_float),
+        cmocka_unit_test(test_positional),
         cmocka_unit_test(test_intern),
         cmocka_unit_test(test_lines),
     };
