@@ -511,19 +511,6 @@ static int get_items(const cfg_key *k, const cfg_val *v, int commas, item_list *
     return 0;
 }
 
-static int find_dup(const item_list *it, size_t i, int (*same)(const cfg_val *, const cfg_val *))
-{
-    for (size_t j = 0; j < i; j++)
-        if (same(&it->v[j], &it->v[i]))
-            return 1;
-    return 0;
-}
-
-static int same_text(const cfg_val *a, const cfg_val *b)
-{
-    return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-}
-
 static void strlist_free(pg_strlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -594,8 +581,9 @@ static int parse_cpus(pg_config *cfg, const cfg_key *k, const cfg_val *v, pg_err
             bad = pg_config_expect(err, x, k->path, k->expect, "; remove the quotes");
         else if (parse_long(x->text, x->len, &n) < 0 || n < k->min || n > k->max)
             bad = pg_config_expect(err, x, k->path, k->expect, NULL);
-        else if (find_dup(&it, i, same_text))
-            bad = pg_config_expect(err, x, k->path, k->expect, ": it is listed twice");
+        for (size_t j = 0; !bad && j < i; j++) /* by value: 04 and 4 are one */
+            if (cpus[j] == (int)n)
+                bad = pg_config_expect(err, x, k->path, k->expect, ": it is listed twice") < 0;
         if (bad) {
             free(cpus);
             free(it.v);
