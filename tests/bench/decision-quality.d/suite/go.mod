@@ -1,0 +1,3 @@
+module example.com/dqsuite
+
+go 1.24
