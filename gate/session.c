@@ -269,6 +269,13 @@ int pg_session_save(pg_session *s, pg_store *store, const pg_resultset *rs, cons
     return 0;
 }
 
+static int by_package_and_name(const void *a, const void *b)
+{
+    const pg_rs_bench *x = *(const pg_rs_bench *const *)a, *y = *(const pg_rs_bench *const *)b;
+    int c = strcmp(x->pkg, y->pkg);
+    return c ? c : strcmp(x->name, y->name);
+}
+
 /* Feeds every sample of `rs` to `c` as results of column `label`. */
 static void add_resultset(pg_compare *c, pg_bench_units *units, const pg_resultset *rs,
                           const char *label)
@@ -278,9 +285,16 @@ static void add_resultset(pg_compare *c, pg_bench_units *units, const pg_results
         for (size_t m = 0; m < unit->nmeta; m++)
             pg_bench_units_set(units, unit->unit, unit->meta[m].key, unit->meta[m].value, NULL);
     }
+    /* Rows appear in the order results are added; the interleaved runs come
+     * in random order, so add benchmarks sorted, for stable reports. */
+    size_t nbench = pg_resultset_nbench(rs);
+    const pg_rs_bench **sorted = pg_xcalloc(nbench + 1, sizeof *sorted);
+    for (size_t b = 0; b < nbench; b++)
+        sorted[b] = pg_resultset_bench(rs, b);
+    qsort(sorted, nbench, sizeof *sorted, by_package_and_name);
     pg_buf tidied = {0};
-    for (size_t b = 0; b < pg_resultset_nbench(rs); b++) {
-        const pg_rs_bench *bench = pg_resultset_bench(rs, b);
+    for (size_t b = 0; b < nbench; b++) {
+        const pg_rs_bench *bench = sorted[b];
         pg_bench_kv *kv = pg_xcalloc(bench->nconfig + 1, sizeof *kv);
         for (size_t i = 0; i < bench->nconfig; i++)
             kv[i] = (pg_bench_kv){bench->config[i].key, strlen(bench->config[i].key),
@@ -313,6 +327,7 @@ static void add_resultset(pg_compare *c, pg_bench_units *units, const pg_results
         }
         free(kv);
     }
+    free(sorted);
     pg_buf_free(&tidied);
 }
 
