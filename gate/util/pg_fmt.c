@@ -53,7 +53,9 @@ static void put_positional(pg_buf *b, const char *d, int n, int x)
     }
 }
 
-void pg_fmt_positional(pg_buf *b, double v)
+/* Sign, then the shortest digits, in exponent form (Go's %v rule) when
+ * `exponent` allows and the exponent is < -4 or >= 6. v is finite. */
+static void put_shortest(pg_buf *b, double v, int exponent)
 {
     if (signbit(v))
         pg_buf_putc(b, '-');
@@ -64,29 +66,7 @@ void pg_fmt_positional(pg_buf *b, double v)
     char d[18];
     int x;
     int n = pg_fmt_shortest_digits(v, d, &x);
-    put_positional(b, d, n, x);
-}
-
-void pg_fmt_go_float(pg_buf *b, double v)
-{
-    if (isnan(v)) {
-        pg_buf_puts(b, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        pg_buf_puts(b, v > 0 ? "+Inf" : "-Inf");
-        return;
-    }
-    if (signbit(v))
-        pg_buf_putc(b, '-');
-    if (v == 0) {
-        pg_buf_putc(b, '0');
-        return;
-    }
-    char d[18];
-    int x;
-    int n = pg_fmt_shortest_digits(v, d, &x);
-    if (x < -4 || x >= 6) {
+    if (exponent && (x < -4 || x >= 6)) {
         pg_buf_putc(b, d[0]);
         if (n > 1) {
             pg_buf_putc(b, '.');
@@ -96,4 +76,19 @@ void pg_fmt_go_float(pg_buf *b, double v)
     } else {
         put_positional(b, d, n, x);
     }
+}
+
+void pg_fmt_positional(pg_buf *b, double v)
+{
+    put_shortest(b, v, 0);
+}
+
+void pg_fmt_go_float(pg_buf *b, double v)
+{
+    if (isnan(v))
+        pg_buf_puts(b, "NaN");
+    else if (isinf(v))
+        pg_buf_puts(b, v > 0 ? "+Inf" : "-Inf");
+    else
+        put_shortest(b, v, 1);
 }
