@@ -757,9 +757,21 @@ static int sync_notes(pg_git *g, const char *remote, const char *ref, int push,
         if (rc < 0)
             break;
         if (rc == 0) {
-            res.pushed = 1;
-            ret = 0;
-            break;
+            /* Read the write back: the push counts only once the remote's
+             * tip contains what we pushed. A server that took a racing
+             * update over ours would otherwise lose results silently. */
+            git_oid now = {{0}};
+            int there = 0;
+            if (fetch_notes(&ctx, g->repo, ref, &now, &there, err) < 0)
+                break;
+            if (there && (git_oid_equal(&now, &ours) ||
+                          git_graph_descendant_of(g->repo, &now, &ours) == 1)) {
+                res.pushed = 1;
+                ret = 0;
+                break;
+            }
+            pg_buf_truncate(&ctx.rejection, 0);
+            pg_buf_puts(&ctx.rejection, "the pushed notes were not on the remote afterwards");
         }
         if (attempt >= max) {
             pg_error_set(err,
