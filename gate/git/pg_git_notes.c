@@ -611,12 +611,17 @@ static int remote_error(remote_ctx *ctx, int rc, const char *what, const char *r
 }
 
 /* Fetches the remote's `ref`; *theirs is its commit, *found = 0 if the
- * remote has no such ref. The fetch names no local destination, so it only
- * brings the objects; the merge that follows makes them reachable. */
+ * remote has no such ref. The fetch writes into a private temporary ref,
+ * deleted right after: given the notes ref itself (or no destination),
+ * libgit2 fast-forwards the local notes ref with a check-then-set that can
+ * overwrite a line another process appended in between. Only perfgate's
+ * compare-and-swap merges move the notes ref. */
 static int fetch_notes(remote_ctx *ctx, git_repository *repo, const char *ref, git_oid *theirs,
                        int *found, pg_error *err)
 {
-    char *spec = pg_xstrdup(ref);
+    static unsigned serial;
+    char *tmpref = pg_xasprintf("refs/perfgate-fetch/%ld-%u", (long)getpid(), serial++);
+    char *spec = pg_xasprintf("+%s:%s", ref, tmpref);
     git_strarray specs = {&spec, 1};
     git_fetch_options fo;
     git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
@@ -628,6 +633,13 @@ static int fetch_notes(remote_ctx *ctx, git_repository *repo, const char *ref, g
     ctx->cred_calls = 0;
     int rc = git_remote_fetch(ctx->remote, &specs, &fo, NULL);
     free(spec);
+    git_reference *tmp = NULL;
+    if (git_reference_lookup(&tmp, repo, tmpref) == 0) {
+        git_reference_delete(tmp);
+        git_reference_free(tmp);
+    }
+    git_error_clear();
+    free(tmpref);
     if (rc < 0)
         return remote_error(ctx, rc, "fetch", ref, err);
     const git_remote_head **heads;
