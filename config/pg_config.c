@@ -336,6 +336,8 @@ static const pg_config_flag flags[] = {
     {"--bench", "bench", "REGEX", NULL, "benchmarks to run, as go test -bench selects them"},
     {"--packages", "packages", "P...", NULL, "package patterns to benchmark"},
     {"--count", "count", "N", NULL, "rounds: samples per side"},
+    {"--confirm-count", "confirm_count", "N", NULL,
+     "more rounds for benchmarks in doubt (0: decide on --count alone)"},
     {"--benchtime", "benchtime", "D", NULL, "run each benchmark for D (1s) or N iterations (Nx)"},
     {"--cpu", "cpu", "LIST", NULL, "GOMAXPROCS values, comma-separated (go test -cpu)"},
     {"--timeout", "timeout", "D", NULL, "kill a benchmark process after D (0: never)"},
@@ -385,6 +387,11 @@ const char *pg_config_bench(const pg_config *cfg)
 int pg_config_count(const pg_config *cfg)
 {
     return cfg->count;
+}
+
+int pg_config_confirm_count(const pg_config *cfg)
+{
+    return cfg->confirm_count;
 }
 
 const char *pg_config_benchtime(const pg_config *cfg)

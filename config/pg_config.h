@@ -94,6 +94,10 @@ const char *const *pg_config_packages(const pg_config *cfg, size_t *n);
 const char *pg_config_bench(const pg_config *cfg);
 /* Rounds: samples per side (default 10). */
 int pg_config_count(const pg_config *cfg);
+/* Rounds added to a benchmark whose change looks like a regression after
+ * `count` rounds but is not significant yet (default 10; 0: one look only).
+ * See pg_decide.h for why a second look keeps the false-alarm rate. */
+int pg_config_confirm_count(const pg_config *cfg);
 /* -test.benchtime in Go's canonical form: "1s", "1m30s", "100x". */
 const char *pg_config_benchtime(const pg_config *cfg);
 /* N of an "Nx" benchtime, else 0. */

@@ -24,6 +24,7 @@ struct pg_config {
     pg_strlist packages;
     char *bench;
     int count;
+    int confirm_count;
     char *benchtime; /* canonical text */
     int64_t benchtime_n, benchtime_ns;
     int *cpus;

@@ -36,6 +36,8 @@ const cfg_key pg_config_keys[] = {
      "`^BenchmarkParse`"},
     {"count", CFG_INT, F(count), NULL, 1, 10000, 0, "10",
      "a whole number of rounds from 1 to 10000, such as 10"},
+    {"confirm_count", CFG_INT, F(confirm_count), NULL, 0, 10000, 0, "10",
+     "a whole number of rounds from 0 to 10000, such as 10 (0: no second look)"},
     {"benchtime", CFG_BENCHTIME, F(benchtime), NULL, 0, 0, CFG_MEASUREMENT, "1s",
      "a duration such as `1s` or `500ms`, or an iteration count such as `1000x`"},
     {"cpu", CFG_CPUS, 0, NULL, 1, 1024, CFG_MEASUREMENT, "",

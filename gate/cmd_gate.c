@@ -180,6 +180,20 @@ static int write_step_summary(pg_session *s, const pg_verdict *v, const pg_repor
     return rc;
 }
 
+/* pg_suite_in_doubt_fn over the first look's verdict: a benchmark is in
+ * doubt when any of its rows is. */
+static int in_doubt(void *ctx, const char *pkg, const char *name)
+{
+    const pg_verdict *v = ctx;
+    for (size_t i = 0; i < v->nrows; i++) {
+        const pg_verdict_row *r = &v->rows[i];
+        if (pg_verdict_row_in_doubt(r) && strcmp(r->row->label, name) == 0 &&
+            (!*r->package || strcmp(r->package, pkg) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 int cmd_gate(int argc, char **argv)
 {
     pg_session s;
@@ -197,8 +211,9 @@ int cmd_gate(int argc, char **argv)
     pg_suite *suite = NULL;
     pg_git_snapshot *snap = NULL;
     pg_compare *compare = NULL;
-    pg_comparison *cmp = NULL;
-    pg_verdict *verdict = NULL;
+    pg_comparison *cmp = NULL, *first_cmp = NULL;
+    pg_compare *first_compare = NULL;
+    pg_verdict *verdict = NULL, *first = NULL;
     status = PG_EXIT_RUNTIME;
 
     if (resolve_base(&s, base_sha, &how, &err) < 0) {
@@ -252,13 +267,27 @@ int cmd_gate(int argc, char **argv)
         goto done;
     }
 
+    int looks = against_stored || pg_config_confirm_count(s.cfg) == 0 ? 1 : 2;
+    cmp = pg_session_compare(s.cfg, base, head, &compare);
+    verdict = pg_decide(cmp, s.cfg, looks, NULL);
+    int confirmed = 0;
+    if (looks == 2) {
+        confirmed = pg_suite_confirm(suite, in_doubt, verdict, &err);
+        pg_progress_end(s.progress);
+        if (confirmed < 0) {
+            fprintf(stderr, "perfgate: %s\n", err.msg);
+            goto done;
+        }
+        /* The first look's verdict and comparison stay alive for the second. */
+        first_cmp = cmp, first_compare = compare, first = verdict;
+        cmp = pg_session_compare(s.cfg, base, head, &compare);
+        verdict = pg_decide(cmp, s.cfg, looks, first);
+    }
+    /* Stored once every round has run, second look included. */
     int store_failed = 0;
     if (!against_stored)
         store_failed |= pg_session_save(&s, store, base, NULL) < 0;
     store_failed |= pg_session_save(&s, store, head, push) < 0;
-
-    cmp = pg_session_compare(s.cfg, base, head, &compare);
-    verdict = pg_decide(cmp, s.cfg);
     const pg_suite_failure *failures;
     size_t nfailures = pg_suite_failures(suite, &failures);
     char go[128];
@@ -273,6 +302,8 @@ int cmd_gate(int argc, char **argv)
         .against_stored = against_stored,
         .go_version = go,
         .rounds = pg_config_count(s.cfg),
+        .confirm_rounds = pg_config_confirm_count(s.cfg),
+        .confirmed = (size_t)confirmed,
         .benchtime = pg_config_benchtime(s.cfg),
         .benchmarks = pg_suite_leaves(suite, PG_SIDE_HEAD),
         .failures = nfailures,
@@ -298,6 +329,9 @@ done:
     pg_verdict_free(verdict);
     pg_comparison_free(cmp);
     pg_compare_free(compare);
+    pg_verdict_free(first);
+    pg_comparison_free(first_cmp);
+    pg_compare_free(first_compare);
     pg_suite_free(suite);
     if (snap && pg_git_snapshot_free(snap, &err) < 0)
         fprintf(stderr, "perfgate: %s\n", err.msg);

@@ -19,6 +19,8 @@ typedef struct pg_report_run {
     int against_stored;     /* base from stored results, not rebuilt */
     const char *go_version; /* "go1.26.8 linux/amd64" */
     int rounds;
+    int confirm_rounds; /* second look: rounds added to each benchmark in doubt */
+    size_t confirmed;   /* benchmarks that got them */
     const char *benchtime;
     size_t benchmarks; /* leaf benchmarks run */
     size_t failures;   /* benchmarks that crashed, hung or printed nothing */

@@ -55,6 +55,10 @@ static json_t *row(const pg_verdict_row *r)
                           cell(r->head), "p", number(r->p), "p_adjusted", number(r->p_adjusted),
                           "delta_pct", number(r->delta_pct), "gated", r->gated, "better",
                           r->better == PG_BETTER_HIGHER ? "higher" : "lower");
+    if (!isnan(r->p_first)) {
+        json_object_set_new(o, "p_first", number(r->p_first));
+        json_object_set_new(o, "confirmed", json_boolean(r->confirmed));
+    }
     if (r->rule)
         json_object_set_new(o, "rule",
                             json_pack("{s:s, s:o, s:s}", "limit", limit_name(r->rule->limit),
@@ -87,6 +91,11 @@ void pg_report_verdict_json(pg_buf *out, const pg_verdict *v, const pg_report_ru
                              : "pass",
         "failed", pg_verdict_failed(v), "alpha", v->alpha, "correction", correction, "family",
         (json_int_t)v->family, "counts", counts, "needed_samples", v->needed_samples, "rows", rows);
+    json_object_set_new(doc, "looks", json_integer(v->looks));
+    json_object_set_new(json_object_get(doc, "run"), "confirm_rounds",
+                        json_integer(run->confirm_rounds));
+    json_object_set_new(json_object_get(doc, "run"), "confirmed",
+                        json_integer((json_int_t)run->confirmed));
     json_object_set_new(doc, "time",
                         json_pack("{s:f, s:f, s:f}", "total_sec", run->total_sec, "build_sec",
                                   run->build_sec, "process_sec", run->process_sec));

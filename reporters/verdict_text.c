@@ -168,6 +168,10 @@ void pg_report_verdict_text(pg_buf *out, const pg_verdict *v, const pg_report_ru
                   run->rounds,
                   run->against_stored ? "(base from stored results)" : "A/B interleaved",
                   run->benchtime, run->benchmarks, run->benchmarks == 1 ? "" : "s");
+    if (run->confirmed)
+        pg_buf_printf(out, "  second look: %zu benchmark%s in doubt after %d rounds got %d more\n",
+                      run->confirmed, run->confirmed == 1 ? "" : "s", run->rounds,
+                      run->confirm_rounds);
     section(out, v, "REGRESSIONS", PG_ROW_REGRESSION, 1);
     section(out, v, "IMPROVEMENTS", PG_ROW_IMPROVEMENT, 0);
     section(out, v, "SIGNIFICANT BUT WITHIN LIMITS", PG_ROW_WITHIN, 0);
@@ -195,17 +199,21 @@ void pg_report_verdict_text(pg_buf *out, const pg_verdict *v, const pg_report_ru
     const char *corr = v->correction == PG_CORRECTION_HOLM   ? "Holm"
                        : v->correction == PG_CORRECTION_NONE ? "no correction"
                                                              : "Benjamini-Hochberg";
+    char looks[32] = "";
+    if (v->looks == 2)
+        snprintf(looks, sizeof looks, ", two looks");
     size_t reg = v->count[PG_ROW_REGRESSION];
     if (reg)
         pg_buf_printf(out,
-                      "\nverdict: FAIL: %zu regression%s among %zu gated rows (%s, alpha %g)\n",
-                      reg, reg == 1 ? "" : "s", v->family, corr, v->alpha);
+                      "\nverdict: FAIL: %zu regression%s among %zu gated rows (%s, alpha %g%s)\n",
+                      reg, reg == 1 ? "" : "s", v->family, corr, v->alpha, looks);
     else if (run->failures)
         pg_buf_printf(out,
-                      "\nverdict: INCOMPLETE: no regression among %zu gated rows (%s, alpha %g), "
+                      "\nverdict: INCOMPLETE: no regression among %zu gated rows (%s, alpha %g%s), "
                       "but %zu benchmark%s failed to run\n",
-                      v->family, corr, v->alpha, run->failures, run->failures == 1 ? "" : "s");
+                      v->family, corr, v->alpha, looks, run->failures,
+                      run->failures == 1 ? "" : "s");
     else
-        pg_buf_printf(out, "\nverdict: PASS: no regression among %zu gated rows (%s, alpha %g)\n",
-                      v->family, corr, v->alpha);
+        pg_buf_printf(out, "\nverdict: PASS: no regression among %zu gated rows (%s, alpha %g%s)\n",
+                      v->family, corr, v->alpha, looks);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "pg_alloc.h"
+#include "pg_buf.h"
+#include "pg_intern.h"
 #include "pg_stats.h"
 
 double pg_decide_min_p(size_t n1, size_t n2)
@@ -85,11 +87,65 @@ static int samples_needed(double level)
     return 0;
 }
 
-pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
+/* A row's identity across the two looks: unit, package, benchmark. */
+static void row_key(pg_buf *b, const pg_verdict_row *row)
+{
+    b->len = 0;
+    pg_buf_printf(b, "%s\n%s\n%s", row->table->unit, row->package, row->row->label);
+}
+
+/* Each row's p at the first look, and whether it got more samples since. */
+static void match_first_look(pg_verdict *v, const pg_verdict *first)
+{
+    pg_intern *keys = pg_intern_create();
+    size_t *row_of = pg_xmalloc((first->nrows + 1) * sizeof *row_of);
+    pg_buf key = {0};
+    for (size_t i = 0; i < first->nrows; i++) {
+        row_key(&key, &first->rows[i]);
+        int added;
+        size_t id = pg_intern_add(keys, key.data, key.len, &added);
+        if (added)
+            row_of[id] = i;
+    }
+    for (size_t i = 0; i < v->nrows; i++) {
+        pg_verdict_row *row = &v->rows[i];
+        row_key(&key, row);
+        size_t id = pg_intern_find(keys, key.data, key.len);
+        if (id == PG_INTERN_NONE)
+            continue; /* new since the first look: its p covers all samples */
+        const pg_verdict_row *fr = &first->rows[row_of[id]];
+        row->p_first = fr->p;
+        row->confirmed = row->base && row->head && fr->base && fr->head &&
+                         (row->base->n > fr->base->n || row->head->n > fr->head->n);
+    }
+    pg_buf_free(&key);
+    free(row_of);
+    pg_intern_free(keys);
+}
+
+/* The p-value the correction sees. One look: the row's p. Two looks: each
+ * look is a test at alpha/2 (the union bound), so the row's p is the
+ * smaller of the first look's p and, if it got more rounds, the p over all
+ * its samples, doubled; a valid p-value whatever chose the rows to
+ * confirm, so Holm and BH apply to it unchanged. */
+static double decision_p(const pg_verdict *v, const pg_verdict_row *row)
+{
+    if (v->looks == 1)
+        return row->p;
+    double p = row->p;
+    if (!isnan(row->p_first))
+        p = row->confirmed ? fmin(row->p_first, row->p) : row->p_first;
+    return fmin(1, 2 * p);
+}
+
+pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg, int looks,
+                      const pg_verdict *first)
 {
     pg_verdict *v = pg_xcalloc(1, sizeof *v);
     v->alpha = pg_config_alpha(cfg);
     v->correction = pg_config_correction(cfg);
+    v->looks = looks == 2 ? 2 : 1;
+    v->second = v->looks == 2 && first != NULL;
     size_t cap = 0;
     for (size_t ti = 0; ti < cmp->ntables; ti++) {
         const pg_cmp_table *t = &cmp->tables[ti];
@@ -101,7 +157,7 @@ pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
             row.rule = pg_config_threshold_match(cfg, row.package, r->label, t->unit);
             row.better = row.rule ? pg_config_threshold_better(row.rule, t->unit)
                                   : pg_config_unit_better(t->unit);
-            row.p = row.p_adjusted = row.delta_pct = NAN;
+            row.p = row.p_adjusted = row.p_first = row.delta_pct = NAN;
             if (row.base && row.head) {
                 row.p = row.head->p;
                 row.delta_pct = row.head->delta_pct;
@@ -117,10 +173,12 @@ pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
         }
     }
 
+    if (v->second)
+        match_first_look(v, first);
     double *p = pg_xmalloc((v->nrows ? v->nrows : 1) * sizeof *p);
     for (size_t i = 0; i < v->nrows; i++)
-        if (v->rows[i].gated)
-            p[v->family++] = fmin(fmax(v->rows[i].p, 0), 1); /* benchstat's p may exceed 1 */
+        if (v->rows[i].gated) /* benchstat's p may exceed 1 */
+            p[v->family++] = fmin(fmax(decision_p(v, &v->rows[i]), 0), 1);
     switch (v->correction) {
     case PG_CORRECTION_HOLM:
         pg_stats_holm(p, v->family, p);
@@ -131,10 +189,14 @@ pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
     case PG_CORRECTION_NONE:
         break;
     }
-    /* A lone change must reach alpha/m under Holm and BH alike. */
+    /* A lone change must reach alpha/m under Holm and BH alike, and each
+     * look gets half of it. */
     double level = v->correction == PG_CORRECTION_NONE || v->family == 0
                        ? v->alpha
                        : v->alpha / (double)v->family;
+    level /= v->looks;
+    /* At the first of two looks a row in doubt may still get more rounds. */
+    size_t more = v->looks == 2 && !v->second ? (size_t)pg_config_confirm_count(cfg) : 0;
     size_t k = 0;
     for (size_t i = 0; i < v->nrows; i++) {
         pg_verdict_row *row = &v->rows[i];
@@ -149,7 +211,7 @@ pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg)
                 row->status = PG_ROW_IMPROVEMENT;
             else
                 row->status = PG_ROW_WITHIN;
-        } else if (pg_decide_min_p(row->base->n, row->head->n) > level) {
+        } else if (pg_decide_min_p(row->base->n + more, row->head->n + more) > level) {
             row->status = PG_ROW_UNDECIDABLE;
         }
     }
@@ -173,6 +235,13 @@ void pg_verdict_free(pg_verdict *v)
 int pg_verdict_failed(const pg_verdict *v)
 {
     return v->count[PG_ROW_REGRESSION] > 0;
+}
+
+int pg_verdict_row_in_doubt(const pg_verdict_row *row)
+{
+    return (row->status == PG_ROW_UNCHANGED || row->status == PG_ROW_UNDECIDABLE) && row->gated &&
+           pg_config_threshold_exceeded(row->rule, row->table->unit, row->base->summary.center,
+                                        row->head->summary.center);
 }
 
 const char *pg_row_status_name(pg_row_status s)

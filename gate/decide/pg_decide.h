@@ -15,6 +15,17 @@
  * false alarm and only dilutes the correction; allocs/op is often like
  * that. It is reported as unchanged.)
  *
+ * Two looks (confirm_count > 0, the default). After `count` rounds a row
+ * is in doubt when its change is beyond the threshold in the bad direction
+ * but not significant; the gate runs its benchmark confirm_count more
+ * rounds and decides again on all the samples. Each look is a test at
+ * alpha/2: a row's p for the correction is min(p_first, p_all) * 2, where
+ * p_all counts only for rows that got more rounds. By the union bound that
+ * is a valid p-value however the rows were chosen, so the false-alarm rate
+ * of the suite stays at alpha, while a row that count 10 leaves at the edge
+ * of significance gets the power of count 20. Clear passes and clear
+ * regressions cost no extra round.
+ *
  * Rows whose sample counts make significance impossible (even a complete
  * separation of the two samples could not reach the corrected level) are
  * marked UNDECIDABLE and reported as a warning with the count that would
@@ -50,6 +61,9 @@ typedef struct pg_verdict_row {
     const pg_threshold *rule;       /* NULL if no rule matches */
     pg_better better;               /* the direction that counts as improvement */
     double p;                       /* the U-test p-value (NaN if none) */
+    double p_first;                 /* second look: p at the first look (NaN: single look,
+                                       or the row is new) */
+    int confirmed;                  /* second look: got more rounds after the first */
     double p_adjusted;              /* after the correction (NaN if not gated) */
     double delta_pct;               /* (head/base - 1) * 100 of the centers */
     int gated;                      /* counted in the multiple-comparison family */
@@ -67,13 +81,22 @@ typedef struct pg_verdict {
                            would make a complete separation significant, or 0 */
     pg_correction correction;
     double alpha;
+    int looks;  /* 1, or 2 when alpha is split between two looks */
+    int second; /* this is the second look */
 } pg_verdict;
 
-/* Judges `cmp` with the rules, alpha and correction of `cfg`. */
-pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg);
+/* Judges `cmp` with the rules, alpha and correction of `cfg`. `looks` is 1
+ * (one look, the whole alpha) or 2; with 2, `first` is NULL at the first
+ * look and the first look's verdict at the second (its comparison must
+ * still be alive). */
+pg_verdict *pg_decide(const pg_comparison *cmp, const pg_config *cfg, int looks,
+                      const pg_verdict *first);
 void pg_verdict_free(pg_verdict *v);
 /* 1 if any row is a regression. */
 int pg_verdict_failed(const pg_verdict *v);
+/* At the first of two looks: the row is gated, not significant, and its
+ * change is beyond its threshold in the bad direction. */
+int pg_verdict_row_in_doubt(const pg_verdict_row *row);
 /* "regression", "improvement", "within limit", "unchanged", ... */
 const char *pg_row_status_name(pg_row_status s);
 /* The smallest two-sided Mann-Whitney p-value any data can give with these

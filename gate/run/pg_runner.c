@@ -107,14 +107,20 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
 {
     uint64_t rng = opts->seed ? opts->seed : (uint64_t)time(NULL);
     size_t *order = pg_xcalloc(njobs ? njobs : 1, sizeof *order);
+    /* Per job: 0 runs, FAILED dropped after a failure, UNSELECTED not in
+     * opts->only (never counted in the total). */
+    enum { FAILED = 1, UNSELECTED = 2 };
     char *dropped = pg_xcalloc(njobs ? njobs : 1, 1);
     size_t total = 0, done = 0;
     for (size_t j = 0; j < njobs; j++)
-        total +=
-            (size_t)opts->count * (size_t)((jobs[j].bin[0] != NULL) + (jobs[j].bin[1] != NULL));
+        dropped[j] = opts->only && !opts->only[j] ? UNSELECTED : 0;
+    int rounds = opts->count - opts->first_round;
+    for (size_t j = 0; j < njobs; j++)
+        if (!dropped[j])
+            total += (size_t)rounds * (size_t)((jobs[j].bin[0] != NULL) + (jobs[j].bin[1] != NULL));
     double start = now_sec();
     int rc = 0;
-    for (int round = 0; round < opts->count && rc == 0; round++) {
+    for (int round = opts->first_round; round < opts->count && rc == 0; round++) {
         for (size_t j = 0; j < njobs; j++)
             order[j] = j;
         shuffle(order, njobs, &rng);
@@ -126,7 +132,7 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
                 if (!jobs[j].bin[side])
                     continue;
                 if (dropped[j]) {
-                    total--;
+                    total -= dropped[j] == FAILED;
                     continue;
                 }
                 if (on_progress)
@@ -134,7 +140,7 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
                 int r = run_one(jobs, j, side, round, opts, on_sample, ctx, err);
                 done++;
                 if (r == PG_RUNNER_FAILED)
-                    dropped[j] = 1;
+                    dropped[j] = FAILED;
                 else if (r != PG_RUNNER_OK)
                     rc = -1;
             }

@@ -30,12 +30,14 @@ typedef struct pg_runner_job {
 } pg_runner_job;
 
 typedef struct pg_runner_opts {
-    int count;              /* rounds = samples per side */
-    const char *benchtime;  /* -test.benchtime value, NULL: go's default */
-    double timeout_sec;     /* per process */
-    const char *const *env; /* extra environment, NULL-terminated */
-    const char *trace_dir;  /* NULL: no traces; else -test.trace=<dir>/<job>-<side>-<round>.trace */
-    uint64_t seed;          /* order of benchmarks and sides; 0: from the clock */
+    int count;                 /* rounds = samples per side */
+    int first_round;           /* rounds first_round .. count-1 run (0: all) */
+    const unsigned char *only; /* NULL: every job; else only jobs j with only[j] */
+    const char *benchtime;     /* -test.benchtime value, NULL: go's default */
+    double timeout_sec;        /* per process */
+    const char *const *env;    /* extra environment, NULL-terminated */
+    const char *trace_dir; /* NULL: no traces; else -test.trace=<dir>/<job>-<side>-<round>.trace */
+    uint64_t seed;         /* order of benchmarks and sides; 0: from the clock */
 } pg_runner_opts;
 
 /* What one finished process produced. */

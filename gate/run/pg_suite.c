@@ -43,6 +43,10 @@ typedef struct side {
 typedef struct job_info {
     char *name;
     char *pkg; /* import path, for results whose output lacks "pkg:" */
+    /* What its results are called in the result sets ("X/y-8" and the
+     * package), from its first result: the second look selects by it. */
+    char *result_name, *result_pkg;
+    int failed;
 } job_info;
 
 struct pg_suite {
@@ -159,6 +163,8 @@ void pg_suite_free(pg_suite *s)
     for (size_t i = 0; i < s->njobs; i++) {
         free(s->info[i].name);
         free(s->info[i].pkg);
+        free(s->info[i].result_name);
+        free(s->info[i].result_pkg);
     }
     free(s->jobs);
     free(s->info);
@@ -438,6 +444,11 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
             }
             char *name = dup_n(res.name, res.name_len);
             size_t bench = pg_resultset_add_bench(sd->rs, pkg, name, kv, nkv);
+            job_info *ji = &s->info[smp->job];
+            if (!ji->result_name) {
+                ji->result_name = pg_xstrdup(name);
+                ji->result_pkg = pg_xstrdup(pkg);
+            }
             size_t max = res.nvalues + 32, nvalues = 0;
             pg_rs_value *values = pg_xcalloc(max, sizeof *values);
             char **names = pg_xcalloc(max, sizeof *names);
@@ -492,6 +503,7 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
     if (smp->trace_path)
         unlink(smp->trace_path);
     if (rc == PG_RUNNER_FAILED) {
+        s->info[smp->job].failed = 1;
         pg_buf out = {0};
         pg_buf_append(&out, proc->out.data ? proc->out.data : "", proc->out.len);
         pg_buf_append(&out, proc->err.data ? proc->err.data : "", proc->err.len);
@@ -516,13 +528,15 @@ static void on_progress(void *ctx, size_t done, size_t total, int round, const p
                              s->sides[which].label, elapsed);
 }
 
-int pg_suite_run(pg_suite *s, pg_error *err)
+/* Runs rounds first..count-1 of the jobs selected by `only` (NULL: all). */
+static int run_rounds(pg_suite *s, int first, int count, const unsigned char *only, pg_error *err)
 {
     double t0 = now_sec();
-    build_jobs(s);
-    s->rounds = pg_config_count(s->cfg);
+    s->rounds = count;
     pg_runner_opts opts = {
-        .count = s->rounds,
+        .count = count,
+        .first_round = first,
+        .only = only,
         .benchtime = pg_config_benchtime(s->cfg),
         .timeout_sec = timeout_sec(s),
         .env = s->env,
@@ -533,6 +547,32 @@ int pg_suite_run(pg_suite *s, pg_error *err)
     pg_buf_free(&c.diag);
     s->timing.total_sec += now_sec() - t0;
     return rc;
+}
+
+int pg_suite_run(pg_suite *s, pg_error *err)
+{
+    build_jobs(s);
+    return run_rounds(s, 0, pg_config_count(s->cfg), NULL, err);
+}
+
+int pg_suite_confirm(pg_suite *s, pg_suite_in_doubt_fn in_doubt, void *ctx, pg_error *err)
+{
+    int count = pg_config_count(s->cfg), more = pg_config_confirm_count(s->cfg);
+    unsigned char *only = pg_xcalloc(s->njobs + 1, 1);
+    int selected = 0;
+    for (size_t j = 0; j < s->njobs; j++) {
+        const job_info *ji = &s->info[j];
+        only[j] = !ji->failed && ji->result_name && in_doubt(ctx, ji->result_pkg, ji->result_name);
+        selected += only[j];
+    }
+    if (selected && more > 0) {
+        phase(s, "%d benchmark%s in doubt: %d more rounds %s", selected, selected == 1 ? "" : "s",
+              more, selected == 1 ? "for it" : "each");
+        if (run_rounds(s, count, count + more, only, err) < 0)
+            selected = -1;
+    }
+    free(only);
+    return more > 0 ? selected : 0;
 }
 
 size_t pg_suite_failures(const pg_suite *s, const pg_suite_failure **out)

@@ -69,6 +69,15 @@ int pg_suite_add_side(pg_suite *s, int side, const char *label, const char *modu
  * recorded, see pg_suite_failures. */
 int pg_suite_run(pg_suite *s, pg_error *err);
 
+/* Whether the benchmark whose results are called `name` ("X/y-8", as in
+ * the result sets) in package `pkg` is in doubt after the first look. */
+typedef int (*pg_suite_in_doubt_fn)(void *ctx, const char *pkg, const char *name);
+/* The second look (pg_decide.h): runs confirm_count more rounds, after the
+ * first `count`, of every benchmark in doubt that has not failed. Returns
+ * how many benchmarks it ran (0 with confirm_count 0), or -1 as
+ * pg_suite_run. */
+int pg_suite_confirm(pg_suite *s, pg_suite_in_doubt_fn in_doubt, void *ctx, pg_error *err);
+
 size_t pg_suite_failures(const pg_suite *s, const pg_suite_failure **out);
 /* Problems that cost no sample, one per line: a trace that could not be
  * read (that sample has no trace units), benchmark output with syntax

@@ -72,7 +72,7 @@ static void test_statuses(void **state)
     add_samples(c, "head", "New-2", "sec/op", 1e-6, 10);
     pg_comparison *cmp = run(c);
     pg_config *cfg = pg_config_default();
-    pg_verdict *v = pg_decide(cmp, cfg);
+    pg_verdict *v = pg_decide(cmp, cfg, 1, NULL);
 
     assert_int_equal(find(v, "Slower-2", "sec/op")->status, PG_ROW_REGRESSION);
     assert_int_equal(find(v, "Faster-2", "sec/op")->status, PG_ROW_IMPROVEMENT);
@@ -100,7 +100,7 @@ static void test_statuses(void **state)
     pg_config *mmu = config("thresholds:\n"
                             "  - {unit: sec/op, limit: 5%}\n"
                             "  - {unit: \"mmu-*\", limit: 0.05}\n");
-    v = pg_decide(cmp, mmu);
+    v = pg_decide(cmp, mmu, 1, NULL);
     assert_int_equal(find(v, "Slower-2", "mmu-1ms")->status, PG_ROW_REGRESSION);
     assert_int_equal(v->family, 5);
     assert_int_equal(v->count[PG_ROW_REGRESSION], 2);
@@ -120,7 +120,7 @@ static void test_too_few_samples(void **state)
     add_samples(c, "head", "A", "sec/op", 2e-6, 3);
     pg_comparison *cmp = run(c);
     pg_config *cfg = pg_config_default();
-    pg_verdict *v = pg_decide(cmp, cfg);
+    pg_verdict *v = pg_decide(cmp, cfg, 1, NULL);
     /* 3 vs 3 can never reach p <= 0.05 (the smallest p is 0.1). */
     assert_int_equal(v->rows[0].status, PG_ROW_UNDECIDABLE);
     assert_false(pg_verdict_failed(v));
@@ -151,7 +151,7 @@ static void test_correction(void **state)
     add_samples(c, "head", "Changed", "sec/op", 1.2e-6, 5);
     pg_comparison *cmp = run(c);
     pg_config *holm = pg_config_default();
-    pg_verdict *v = pg_decide(cmp, holm);
+    pg_verdict *v = pg_decide(cmp, holm, 1, NULL);
     const pg_verdict_row *r = find(v, "Changed", "sec/op");
     assert_true(r->p < 0.05);
     assert_int_equal(r->status, PG_ROW_UNDECIDABLE); /* 5 vs 5 cannot reach 0.05/41 */
@@ -160,7 +160,7 @@ static void test_correction(void **state)
     pg_verdict_free(v);
 
     pg_config *none = config("correction: none\n");
-    v = pg_decide(cmp, none);
+    v = pg_decide(cmp, none, 1, NULL);
     assert_int_equal(find(v, "Changed", "sec/op")->status, PG_ROW_REGRESSION);
     pg_verdict_free(v);
     pg_config_free(none);
@@ -187,7 +187,7 @@ static void test_constant_rows(void **state)
     add_samples(c, "head", "A", "sec/op", 1.2e-6, 6);
     pg_comparison *cmp = run(c);
     pg_config *cfg = pg_config_default();
-    pg_verdict *v = pg_decide(cmp, cfg);
+    pg_verdict *v = pg_decide(cmp, cfg, 1, NULL);
     const pg_verdict_row *allocs = find(v, "A", "allocs/op");
     assert_int_equal(allocs->status, PG_ROW_UNCHANGED);
     assert_false(allocs->gated);
@@ -215,7 +215,7 @@ static void test_rules(void **state)
     pg_config *cfg = config("thresholds:\n"
                             "  - {bench: \"Parse/*\", unit: sec/op, limit: 10%}\n"
                             "  - {bench: \"Parse/*\", unit: sec/op, limit: any}\n");
-    pg_verdict *v = pg_decide(cmp, cfg);
+    pg_verdict *v = pg_decide(cmp, cfg, 1, NULL);
     assert_int_equal(find(v, "Parse/small-8", "sec/op")->status, PG_ROW_WITHIN);
     assert_int_equal(find(v, "Other-8", "sec/op")->status, PG_ROW_INFO);
     assert_null(find(v, "Other-8", "sec/op")->rule);
@@ -226,12 +226,95 @@ static void test_rules(void **state)
     pg_compare_free(c);
 }
 
+/* Two looks: a 10% slowdown that 4+4 samples cannot show at alpha/2 is in
+ * doubt at the first look; with 10 more rounds it is a regression, and the
+ * row's p for the correction is the smaller look's p doubled. */
+static pg_comparison *two_rows(pg_compare **c, int slow_n)
+{
+    pg_error err;
+    *c = pg_compare_create(&(pg_compare_opts){0}, &err);
+    add_samples(*c, "base", "Slow-2", "sec/op", 1e-6, slow_n);
+    add_samples(*c, "head", "Slow-2", "sec/op", 1.10e-6, slow_n);
+    add_samples(*c, "base", "Same-2", "sec/op", 1e-6, 4);
+    add_samples(*c, "head", "Same-2", "sec/op", 1.001e-6, 4);
+    return run(*c);
+}
+
+static void test_two_looks(void **state)
+{
+    (void)state;
+    pg_config *cfg = pg_config_default();
+    assert_int_equal(pg_config_confirm_count(cfg), 10);
+    pg_compare *c1, *c2;
+    pg_comparison *cmp1 = two_rows(&c1, 4);
+    pg_verdict *first = pg_decide(cmp1, cfg, 2, NULL);
+    const pg_verdict_row *slow = find(first, "Slow-2", "sec/op");
+    const pg_verdict_row *same = find(first, "Same-2", "sec/op");
+    /* 4+4 in complete separation: p = 2/70; doubled and times 2 (Holm). */
+    assert_true(fabs(slow->p - 2.0 / 70) < 1e-12);
+    assert_true(fabs(slow->p_adjusted - 4 * 2.0 / 70) < 1e-12);
+    assert_int_equal(first->looks, 2);
+    assert_false(first->second);
+    /* Not undecidable: 14+14 samples could reach the level. */
+    assert_int_equal(slow->status, PG_ROW_UNCHANGED);
+    assert_true(pg_verdict_row_in_doubt(slow));
+    assert_false(pg_verdict_row_in_doubt(same)); /* +0.1%: within the limit */
+    assert_false(pg_verdict_failed(first));
+
+    pg_comparison *cmp2 = two_rows(&c2, 14);
+    pg_verdict *second = pg_decide(cmp2, cfg, 2, first);
+    assert_true(second->second);
+    slow = find(second, "Slow-2", "sec/op");
+    same = find(second, "Same-2", "sec/op");
+    assert_int_equal(slow->status, PG_ROW_REGRESSION);
+    assert_true(slow->confirmed);
+    assert_true(fabs(slow->p_first - 2.0 / 70) < 1e-12);
+    assert_true(slow->p < 1e-6);
+    assert_true(fabs(slow->p_adjusted - 2 * 2 * slow->p) < 1e-15);
+    assert_false(same->confirmed);
+    assert_true(fabs(same->p_adjusted - fmin(1, 2 * 2 * same->p_first)) < 1e-12);
+    assert_true(pg_verdict_failed(second));
+
+    /* One look at 4+4: no doubling, but 2 * p (Holm) = 0.057 misses, and no
+     * 4+4 data could reach 0.05/2: too few samples. */
+    pg_config *one = config("confirm_count: 0\n");
+    pg_verdict *v = pg_decide(cmp1, one, 1, NULL);
+    slow = find(v, "Slow-2", "sec/op");
+    assert_true(fabs(slow->p_adjusted - 2 * 2.0 / 70) < 1e-12);
+    assert_int_equal(slow->status, PG_ROW_UNDECIDABLE);
+    assert_true(isnan(slow->p_first));
+    pg_verdict_free(v);
+    pg_config_free(one);
+
+    /* At the first of two looks a row counts as decidable by what the
+     * second look could reach: 3+3 now, 13+13 then. */
+    pg_config *few = config("confirm_count: 1\n");
+    pg_compare *c3;
+    pg_comparison *cmp3 = two_rows(&c3, 3);
+    v = pg_decide(cmp3, few, 2, NULL);
+    /* 4+4 at best: 2 * 2/70 = 0.057 > 0.05/2 for the lone row. */
+    assert_int_equal(find(v, "Slow-2", "sec/op")->status, PG_ROW_UNDECIDABLE);
+    assert_true(pg_verdict_row_in_doubt(find(v, "Slow-2", "sec/op")));
+    pg_verdict_free(v);
+    pg_comparison_free(cmp3);
+    pg_compare_free(c3);
+    pg_config_free(few);
+
+    pg_verdict_free(second);
+    pg_verdict_free(first);
+    pg_comparison_free(cmp2);
+    pg_comparison_free(cmp1);
+    pg_compare_free(c2);
+    pg_compare_free(c1);
+    pg_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statuses),   cmocka_unit_test(test_too_few_samples),
         cmocka_unit_test(test_correction), cmocka_unit_test(test_constant_rows),
-        cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_rules),      cmocka_unit_test(test_two_looks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
