@@ -225,6 +225,8 @@ int cmd_gate(int argc, char **argv)
         fprintf(stderr, "perfgate: %s\n", err.msg);
         goto done;
     }
+    if (pg_session_check_push(&s, store, push) < 0)
+        goto done;
     if (!(head = pg_session_resultset(&s, s.head.sha, s.head.dirty, &err))) {
         fprintf(stderr, "perfgate: %s\n", err.msg);
         goto done;

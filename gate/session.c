@@ -240,6 +240,22 @@ pg_store *pg_session_store(pg_session *s, pg_error *err)
     return st;
 }
 
+int pg_session_check_push(pg_session *s, pg_store *store, const char *push_remote)
+{
+    if (!push_remote)
+        return 0;
+    pg_error err;
+    if (pg_store_fetch(store, push_remote, &err) < 0) {
+        pg_progress_end(s->progress);
+        fprintf(stderr,
+                "perfgate: --push %s: cannot fetch the results notes from it, so the push "
+                "would fail too; nothing was run: %s\n",
+                push_remote, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int pg_session_save(pg_session *s, pg_store *store, const pg_resultset *rs, const char *push_remote)
 {
     const pg_rs_meta *meta = pg_resultset_meta(rs);

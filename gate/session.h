@@ -46,6 +46,10 @@ int pg_session_open(pg_session *s, const char *command, const char *summary, int
                     const pg_session_flag *own, size_t nown);
 void pg_session_close(pg_session *s);
 
+/* Before anything runs: a --push remote must be reachable (its notes are
+ * fetched and merged, as the push would); -1 after printing why. */
+int pg_session_check_push(pg_session *s, pg_store *store, const char *push_remote);
+
 /* A result set for `commit` measured on this machine with this config. */
 pg_resultset *pg_session_resultset(pg_session *s, const char *commit, int dirty, pg_error *err);
 /* Opens the configured store. */

@@ -178,8 +178,9 @@ void pg_report_verdict_text(pg_buf *out, const pg_verdict *v, const pg_report_ru
     section(out, v, "CHANGED, BUT TOO FEW SAMPLES TO DECIDE", PG_ROW_UNDECIDABLE, 0);
     section(out, v, "ADDED (head only)", PG_ROW_ADDED, 0);
     section(out, v, "REMOVED (base only)", PG_ROW_REMOVED, 0);
-    pg_buf_printf(out, "\n%zu rows unchanged, %zu not gated by any threshold.\n",
-                  v->count[PG_ROW_UNCHANGED], v->count[PG_ROW_INFO]);
+    pg_buf_printf(out, "\n%zu row%s unchanged, %zu not gated by any threshold.\n",
+                  v->count[PG_ROW_UNCHANGED], v->count[PG_ROW_UNCHANGED] == 1 ? "" : "s",
+                  v->count[PG_ROW_INFO]);
     if (v->count[PG_ROW_UNDECIDABLE])
         pg_buf_printf(out,
                       "warning: %zu gated row%s cannot reach significance with these sample "

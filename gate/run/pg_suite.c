@@ -65,6 +65,7 @@ struct pg_suite {
     pg_suite_timing timing;
     int rounds;
     pg_buf warnings;
+    pg_buf shown; /* shown_name's result */
 };
 
 static double now_sec(void)
@@ -177,6 +178,7 @@ void pg_suite_free(pg_suite *s)
     free(s->failures);
     pg_bench_units_free(s->units);
     pg_buf_free(&s->warnings);
+    pg_buf_free(&s->shown);
     free(s);
 }
 
@@ -406,6 +408,17 @@ static void add_trace_units(pg_suite *s, side *sd, const char *trace_path, long 
     pg_trace_metrics_free(m);
 }
 
+/* A job as progress shows it: with a -cpu list, "BenchmarkX/y-4" as go
+ * test names it (and "-1" too, so that every -cpu value is told apart). */
+static const char *shown_name(pg_suite *s, const pg_runner_job *job)
+{
+    if (job->cpu <= 0)
+        return job->name;
+    s->shown.len = 0;
+    pg_buf_printf(&s->shown, "%s-%d", job->name, job->cpu);
+    return pg_buf_str(&s->shown);
+}
+
 static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
 {
     sample_ctx *c = ctx;
@@ -511,8 +524,8 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
         pg_buf_free(&out);
     }
     if (s->events.after_run)
-        s->events.after_run(s->events.ctx, info->name, sd->label, proc->wall_sec,
-                            rc == PG_RUNNER_FAILED ? pg_buf_str(&why) : NULL);
+        s->events.after_run(s->events.ctx, shown_name(s, &s->jobs[smp->job]), sd->label,
+                            proc->wall_sec, rc == PG_RUNNER_FAILED ? pg_buf_str(&why) : NULL);
     pg_buf_free(&why);
     (void)err;
     return rc;
@@ -524,7 +537,7 @@ static void on_progress(void *ctx, size_t done, size_t total, int round, const p
     sample_ctx *c = ctx;
     pg_suite *s = c->s;
     if (job && s->events.before_run)
-        s->events.before_run(s->events.ctx, done, total, round, s->rounds, job->name,
+        s->events.before_run(s->events.ctx, done, total, round, s->rounds, shown_name(s, job),
                              s->sides[which].label, elapsed);
 }
 
