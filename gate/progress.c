@@ -17,6 +17,7 @@ struct pg_progress {
     int open_round; /* round of the open group, or -1 */
     int line_drawn; /* the bar is on screen and must be cleared first */
     size_t done, total;
+    size_t finished; /* runs reported by pg_progress_finished in this pass */
 };
 
 pg_progress *pg_progress_create(FILE *out)
@@ -52,6 +53,8 @@ static void format_duration(char *buf, size_t size, double sec)
 void pg_progress_update(pg_progress *p, size_t done, size_t total, int round, int rounds,
                         const char *name, const char *side, double elapsed_sec)
 {
+    if (done == 0)
+        p->finished = 0; /* a new pass (the second look starts from 0) */
     p->done = done;
     p->total = total;
     if (!p->tty) {
@@ -82,10 +85,13 @@ void pg_progress_update(pg_progress *p, size_t done, size_t total, int round, in
 void pg_progress_finished(pg_progress *p, const char *name, const char *side, double wall_sec,
                           const char *failure)
 {
+    /* Counted here, not from `done`: both sides of a pair run before
+     * either is reported. */
+    p->finished++;
     if (p->tty && !failure)
         return;
     clear_line(p);
-    fprintf(p->out, "[%zu/%zu] %s (%s) %.2fs%s%s\n", p->done + 1, p->total, name, side, wall_sec,
+    fprintf(p->out, "[%zu/%zu] %s (%s) %.2fs%s%s\n", p->finished, p->total, name, side, wall_sec,
             failure ? ": " : "", failure ? failure : "");
     fflush(p->out);
 }

@@ -3,6 +3,7 @@
  */
 #include "pg_runner.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,55 +51,92 @@ static void sanitize(pg_buf *out, const char *name)
     }
 }
 
-static int run_one(const pg_runner_job *jobs, size_t j, int side, int round,
-                   const pg_runner_opts *opts, pg_runner_sample_fn on_sample, void *ctx,
-                   pg_error *err)
+/* One executed process, between its run and its report. */
+typedef struct run {
+    size_t job;
+    int side, round;
+    pg_buf bench, benchtime, cpu, trace; /* argv's storage */
+    const char *argv[12];
+    pg_proc_result res;
+    pg_runner_sample sample;
+} run;
+
+/* Runs job j on `side` into r; -1 when the process could not be started. */
+static int run_exec(const pg_runner_job *jobs, size_t j, int side, int round,
+                    const pg_runner_opts *opts, run *r, pg_error *err)
 {
     const pg_runner_job *job = &jobs[j];
-    pg_buf bench = {0}, benchtime = {0}, cpu = {0}, trace = {0};
-    pg_buf_puts(&bench, "-test.bench=");
-    pg_go_bench_pattern(&bench, job->name);
-    const char *argv[12];
+    memset(r, 0, sizeof *r);
+    r->job = j, r->side = side, r->round = round;
+    pg_buf_puts(&r->bench, "-test.bench=");
+    pg_go_bench_pattern(&r->bench, job->name);
     size_t n = 0;
-    argv[n++] = job->bin[side];
-    argv[n++] = "-test.run=^$";
-    argv[n++] = pg_buf_str(&bench);
-    argv[n++] = "-test.count=1";
-    argv[n++] = "-test.benchmem";
+    r->argv[n++] = job->bin[side];
+    r->argv[n++] = "-test.run=^$";
+    r->argv[n++] = pg_buf_str(&r->bench);
+    r->argv[n++] = "-test.count=1";
+    r->argv[n++] = "-test.benchmem";
     if (opts->benchtime) {
-        pg_buf_printf(&benchtime, "-test.benchtime=%s", opts->benchtime);
-        argv[n++] = pg_buf_str(&benchtime);
+        pg_buf_printf(&r->benchtime, "-test.benchtime=%s", opts->benchtime);
+        r->argv[n++] = pg_buf_str(&r->benchtime);
     }
     if (job->cpu > 0) {
-        pg_buf_printf(&cpu, "-test.cpu=%d", job->cpu);
-        argv[n++] = pg_buf_str(&cpu);
+        pg_buf_printf(&r->cpu, "-test.cpu=%d", job->cpu);
+        r->argv[n++] = pg_buf_str(&r->cpu);
     }
     if (opts->trace_dir) {
-        pg_buf_printf(&trace, "%s/", opts->trace_dir);
-        sanitize(&trace, job->name);
-        pg_buf_printf(&trace, "-cpu%d-%s-%d.trace", job->cpu, side ? "head" : "base", round);
-        argv[n++] = "-test.trace";
-        argv[n++] = pg_buf_str(&trace);
+        pg_buf_printf(&r->trace, "%s/", opts->trace_dir);
+        sanitize(&r->trace, job->name);
+        pg_buf_printf(&r->trace, "-cpu%d-%s-%d.trace", job->cpu, side ? "head" : "base", round);
+        r->argv[n++] = "-test.trace";
+        r->argv[n++] = pg_buf_str(&r->trace);
     }
-    argv[n] = NULL;
-
+    r->argv[n] = NULL;
     pg_proc_spec spec = {
-        .argv = argv, .env = opts->env, .cwd = job->dir[side], .timeout_sec = opts->timeout_sec};
-    pg_proc_result res;
-    int rc = pg_proc_run(&spec, &res, err);
-    if (rc == 0) {
-        pg_runner_sample s = {j,    side, round,
-                              argv, &res, opts->trace_dir ? pg_buf_str(&trace) : NULL};
-        rc = on_sample(ctx, &s, err);
-        pg_proc_result_free(&res);
-    } else {
-        rc = PG_RUNNER_ABORT;
-    }
-    pg_buf_free(&bench);
-    pg_buf_free(&benchtime);
-    pg_buf_free(&cpu);
-    pg_buf_free(&trace);
-    return rc;
+        .argv = r->argv, .env = opts->env, .cwd = job->dir[side], .timeout_sec = opts->timeout_sec};
+    if (pg_proc_run(&spec, &r->res, err) < 0)
+        return -1;
+    r->sample = (pg_runner_sample){
+        j, side, round, r->argv, &r->res, opts->trace_dir ? pg_buf_str(&r->trace) : NULL, NULL};
+    return 0;
+}
+
+static void run_free(run *r)
+{
+    pg_proc_result_free(&r->res);
+    pg_buf_free(&r->bench);
+    pg_buf_free(&r->benchtime);
+    pg_buf_free(&r->cpu);
+    pg_buf_free(&r->trace);
+}
+
+typedef struct prepare_task {
+    const pg_runner_opts *opts;
+    void *ctx;
+    run *r;
+} prepare_task;
+
+static void *prepare_thread(void *arg)
+{
+    prepare_task *t = arg;
+    t->r->sample.prepared = t->opts->prepare(t->ctx, &t->r->sample);
+    return NULL;
+}
+
+/* opts->prepare for the n (1 or 2) runs, the two at once on two threads:
+ * between benchmark processes the machine is otherwise idle. */
+static void prepare_runs(const pg_runner_opts *opts, void *ctx, run *runs, int n)
+{
+    if (!opts->prepare)
+        return;
+    prepare_task tasks[2] = {{opts, ctx, &runs[0]}, {opts, ctx, &runs[1]}};
+    pthread_t th;
+    int threaded = n == 2 && pthread_create(&th, NULL, prepare_thread, &tasks[1]) == 0;
+    prepare_thread(&tasks[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (n == 2)
+        prepare_thread(&tasks[1]);
 }
 
 int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts *opts,
@@ -127,22 +165,46 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
         for (size_t k = 0; k < njobs && rc == 0; k++) {
             size_t j = order[k];
             int first = (int)(next_random(&rng) & 1);
+            if (dropped[j]) {
+                if (dropped[j] == FAILED)
+                    total -= (size_t)((jobs[j].bin[0] != NULL) + (jobs[j].bin[1] != NULL));
+                continue;
+            }
+            /* Both sides run back to back; their samples are prepared (the
+             * traces read) together afterwards, then reported in run
+             * order. A process that crashed or hung is reported at once,
+             * and the job is dropped before its other side runs. */
+            run runs[2];
+            int n = 0;
             for (int i = 0; i < 2 && rc == 0; i++) {
                 int side = i ? !first : first;
                 if (!jobs[j].bin[side])
                     continue;
-                if (dropped[j]) {
-                    total -= dropped[j] == FAILED;
-                    continue;
+                if (n == 1 && !pg_proc_ok(&runs[0].res)) {
+                    total--; /* the other side is dropped with the job */
+                    break;
                 }
                 if (on_progress)
                     on_progress(ctx, done, total, round, &jobs[j], side, now_sec() - start);
-                int r = run_one(jobs, j, side, round, opts, on_sample, ctx, err);
-                done++;
-                if (r == PG_RUNNER_FAILED)
-                    dropped[j] = FAILED;
-                else if (r != PG_RUNNER_OK)
+                if (run_exec(jobs, j, side, round, opts, &runs[n], err) < 0) {
+                    run_free(&runs[n]);
                     rc = -1;
+                    break;
+                }
+                n++;
+                done++;
+            }
+            if (rc == 0)
+                prepare_runs(opts, ctx, runs, n);
+            for (int i = 0; i < n; i++) {
+                if (rc == 0) {
+                    int r = on_sample(ctx, &runs[i].sample, err);
+                    if (r == PG_RUNNER_FAILED)
+                        dropped[j] = FAILED;
+                    else if (r != PG_RUNNER_OK)
+                        rc = -1;
+                }
+                run_free(&runs[i]);
             }
         }
     }

@@ -5,6 +5,9 @@
  * Each round visits the benchmarks in a fresh random order, and for each
  * benchmark runs A then B or B then A at random, so slow changes of the
  * machine (thermal state, neighbours on a CI runner) hit both sides alike.
+ * The two sides of a benchmark in a round run back to back and are handed
+ * over together: their samples are prepared (traces read) on two threads
+ * at once while no benchmark runs, then reported in run order.
  * The runner only schedules and executes; what a finished process means
  * (parsing its output, reading its trace, storing samples) is the caller's
  * business, through the on_sample callback.
@@ -29,6 +32,13 @@ typedef struct pg_runner_job {
     const char *dir[2];
 } pg_runner_job;
 
+struct pg_runner_sample;
+/* Optional: the heavy, side-effect-free part of handling a finished run
+ * (reading its trace), called on a thread of its own for the two sides of
+ * a pair at once; it must touch nothing but its sample and its own
+ * allocations. Its result reaches on_sample as sample->prepared. */
+typedef void *(*pg_runner_prepare_fn)(void *ctx, const struct pg_runner_sample *s);
+
 typedef struct pg_runner_opts {
     int count;                 /* rounds = samples per side */
     int first_round;           /* rounds first_round .. count-1 run (0: all) */
@@ -38,6 +48,7 @@ typedef struct pg_runner_opts {
     const char *const *env;    /* extra environment, NULL-terminated */
     const char *trace_dir; /* NULL: no traces; else -test.trace=<dir>/<job>-<side>-<round>.trace */
     uint64_t seed;         /* order of benchmarks and sides; 0: from the clock */
+    pg_runner_prepare_fn prepare; /* NULL: none */
 } pg_runner_opts;
 
 /* What one finished process produced. */
@@ -48,6 +59,7 @@ typedef struct pg_runner_sample {
     const char *const *argv;
     const pg_proc_result *proc;
     const char *trace_path; /* NULL without traces; may not exist if the run failed */
+    void *prepared;         /* what opts->prepare returned, or NULL */
 } pg_runner_sample;
 
 /* What the sample callback says of a run. */

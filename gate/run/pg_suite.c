@@ -374,18 +374,35 @@ static char *dup_n(const char *p, size_t n)
     return pg_xstrndup(p, n);
 }
 
-/* Adds the trace units of a run to its (single) result's values. */
-static void add_trace_units(pg_suite *s, side *sd, const char *trace_path, long long iters,
-                            pg_rs_value *values, size_t *nvalues, size_t max, char **names,
-                            pg_buf *warnings)
+/* A run's trace, read by prepare_sample on a runner thread. */
+typedef struct trace_read {
+    pg_trace_metrics *m; /* NULL: unreadable, see err */
+    pg_error err;
+} trace_read;
+
+/* pg_runner_prepare_fn: reads the trace of a run that exited cleanly. */
+static void *prepare_sample(void *ctx, const pg_runner_sample *smp)
 {
+    const pg_suite *s = ((sample_ctx *)ctx)->s;
+    if (!smp->trace_path || !pg_proc_ok(smp->proc))
+        return NULL;
     size_t nwin;
     const int64_t *wins = pg_config_mmu_windows(s->cfg, &nwin);
     pg_trace_metrics_options opts = {wins, nwin};
-    pg_error err;
-    pg_trace_metrics *m = pg_trace_metrics_compute(trace_path, &opts, &err);
+    trace_read *t = pg_xcalloc(1, sizeof *t);
+    t->m = pg_trace_metrics_compute(smp->trace_path, &opts, &t->err);
+    return t;
+}
+
+/* Adds the trace units of a run (read by prepare_sample) to its (single)
+ * result's values. */
+static void add_trace_units(pg_suite *s, side *sd, const trace_read *t, long long iters,
+                            pg_rs_value *values, size_t *nvalues, size_t max, char **names,
+                            pg_buf *warnings)
+{
+    pg_trace_metrics *m = t->m;
     if (!m) {
-        pg_buf_printf(warnings, "trace unreadable, no trace units: %s\n", err.msg);
+        pg_buf_printf(warnings, "trace unreadable, no trace units: %s\n", t->err.msg);
         return;
     }
     if (pg_trace_metrics_partial(m))
@@ -405,7 +422,6 @@ static void add_trace_units(pg_suite *s, side *sd, const char *trace_path, long 
             pg_resultset_set_unit_meta(sd->rs, name, "source", "trace", NULL);
         }
     }
-    pg_trace_metrics_free(m);
 }
 
 /* A job as progress shows it: with a -cpu list, "BenchmarkX/y-4" as go
@@ -471,8 +487,8 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
                                                  : (pg_rs_value){v->unit, v->value};
             }
             pg_buf warnings = {0};
-            if (smp->trace_path && res.nvalues > 0)
-                add_trace_units(s, sd, smp->trace_path, res.iters, values, &nvalues, max, names,
+            if (smp->prepared && res.nvalues > 0)
+                add_trace_units(s, sd, smp->prepared, res.iters, values, &nvalues, max, names,
                                 &warnings);
             if (warnings.len)
                 pg_buf_printf(&s->warnings, "%s (%s, round %d): %s", info->name, sd->label,
@@ -512,6 +528,11 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
             rc = PG_RUNNER_FAILED;
         }
         pg_bench_reader_free(r);
+    }
+    if (smp->prepared) {
+        trace_read *t = smp->prepared;
+        pg_trace_metrics_free(t->m);
+        free(t);
     }
     if (smp->trace_path)
         unlink(smp->trace_path);
@@ -554,6 +575,7 @@ static int run_rounds(pg_suite *s, int first, int count, const unsigned char *on
         .timeout_sec = timeout_sec(s),
         .env = s->env,
         .trace_dir = pg_config_trace_enabled(s->cfg) ? s->tmp : NULL,
+        .prepare = prepare_sample,
     };
     sample_ctx c = {s, {0}};
     int rc = pg_runner_run(s->jobs, s->njobs, &opts, on_sample, on_progress, &c, err);

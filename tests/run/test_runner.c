@@ -80,6 +80,7 @@ static void test_build_and_list(void **state)
 
 typedef struct tally {
     int runs[4][2];     /* per job and side */
+    int prepared_ok;    /* every sample carried its own prepare result */
     int last_round[4];  /* the round of the job's last run */
     int interleaved_ok; /* each job's two sides ran within the same round */
     int failed;
@@ -90,6 +91,14 @@ static int on_sample(void *ctx, const pg_runner_sample *s, pg_error *err)
     (void)err;
     tally *t = ctx;
     t->runs[s->job][s->side]++;
+    if (s->prepared) {
+        const int *id = s->prepared;
+        if (*id != (int)s->job * 1000 + s->side * 100 + s->round)
+            t->prepared_ok = 0;
+        free(s->prepared);
+    } else if (pg_proc_ok(s->proc)) {
+        t->prepared_ok = 0;
+    }
     if (t->runs[s->job][s->side] != s->round + 1)
         t->interleaved_ok = 0;
     if (!pg_proc_ok(s->proc) || !strstr(pg_buf_str(&s->proc->out), "ns/op")) {
@@ -97,6 +106,18 @@ static int on_sample(void *ctx, const pg_runner_sample *s, pg_error *err)
         return PG_RUNNER_FAILED;
     }
     return PG_RUNNER_OK;
+}
+
+/* Runs on a runner thread: touches only its own allocation. A run that
+ * failed is not prepared (as the suite does with its trace). */
+static void *prepare(void *ctx, const pg_runner_sample *s)
+{
+    (void)ctx;
+    if (!pg_proc_ok(s->proc))
+        return NULL;
+    int *id = malloc(sizeof *id);
+    *id = (int)s->job * 1000 + s->side * 100 + s->round;
+    return id;
 }
 
 static void test_interleaved_rounds(void **state)
@@ -114,11 +135,13 @@ static void test_interleaved_rounds(void **state)
                            .timeout_sec = 60,
                            .env = env,
                            .trace_dir = tmpdir,
-                           .seed = 42};
-    tally t = {.interleaved_ok = 1};
+                           .seed = 42,
+                           .prepare = prepare};
+    tally t = {.interleaved_ok = 1, .prepared_ok = 1};
     pg_error err;
     assert_int_equal(pg_runner_run(jobs, 4, &opts, on_sample, NULL, &t, &err), 0);
     assert_true(t.interleaved_ok);
+    assert_true(t.prepared_ok);
     assert_int_equal(t.runs[0][0], 3);
     assert_int_equal(t.runs[0][1], 3);
     assert_int_equal(t.runs[1][1], 3);
@@ -130,6 +153,19 @@ static void test_interleaved_rounds(void **state)
     char trace[400];
     snprintf(trace, sizeof trace, "%s/BenchmarkSizes_n=10-cpu2-head-2.trace", tmpdir);
     assert_int_equal(access(trace, R_OK), 0);
+
+    /* A second look: rounds 3 and 4 of job 1 only. */
+    unsigned char only[] = {0, 1, 0, 0};
+    opts.first_round = 3;
+    opts.count = 5;
+    opts.only = only;
+    assert_int_equal(pg_runner_run(jobs, 4, &opts, on_sample, NULL, &t, &err), 0);
+    assert_true(t.interleaved_ok); /* rounds continue at 4, 5 per side */
+    assert_true(t.prepared_ok);
+    assert_int_equal(t.runs[1][0], 5);
+    assert_int_equal(t.runs[1][1], 5);
+    assert_int_equal(t.runs[0][0], 3);
+    assert_int_equal(t.runs[2][1], 3);
 }
 
 static void test_hang_times_out(void **state)
