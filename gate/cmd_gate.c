@@ -180,15 +180,29 @@ static int write_step_summary(pg_session *s, const pg_verdict *v, const pg_repor
     return rc;
 }
 
-/* pg_suite_in_doubt_fn over the first look's verdict: a benchmark is in
- * doubt when any of its rows is. */
+/* The first look's rows in doubt (usually few, so each benchmark's check
+ * scans these rather than every row). */
+typedef struct doubts {
+    const pg_verdict_row **rows;
+    size_t n;
+} doubts;
+
+static doubts doubts_of(const pg_verdict *v)
+{
+    doubts d = {pg_xcalloc(v->nrows + 1, sizeof *d.rows), 0};
+    for (size_t i = 0; i < v->nrows; i++)
+        if (pg_verdict_row_in_doubt(&v->rows[i]))
+            d.rows[d.n++] = &v->rows[i];
+    return d;
+}
+
+/* pg_suite_in_doubt_fn: a benchmark is in doubt when any of its rows is. */
 static int in_doubt(void *ctx, const char *pkg, const char *name)
 {
-    const pg_verdict *v = ctx;
-    for (size_t i = 0; i < v->nrows; i++) {
-        const pg_verdict_row *r = &v->rows[i];
-        if (pg_verdict_row_in_doubt(r) && strcmp(r->row->label, name) == 0 &&
-            (!*r->package || strcmp(r->package, pkg) == 0))
+    const doubts *d = ctx;
+    for (size_t i = 0; i < d->n; i++) {
+        const pg_verdict_row *r = d->rows[i];
+        if (strcmp(r->row->label, name) == 0 && (!*r->package || strcmp(r->package, pkg) == 0))
             return 1;
     }
     return 0;
@@ -274,7 +288,9 @@ int cmd_gate(int argc, char **argv)
     verdict = pg_decide(cmp, s.cfg, looks, NULL);
     int confirmed = 0;
     if (looks == 2) {
-        confirmed = pg_suite_confirm(suite, in_doubt, verdict, &err);
+        doubts d = doubts_of(verdict);
+        confirmed = pg_suite_confirm(suite, in_doubt, &d, &err);
+        free(d.rows);
         pg_progress_end(s.progress);
         if (confirmed < 0) {
             fprintf(stderr, "perfgate: %s\n", err.msg);

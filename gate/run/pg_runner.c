@@ -53,8 +53,6 @@ static void sanitize(pg_buf *out, const char *name)
 
 /* One executed process, between its run and its report. */
 typedef struct run {
-    size_t job;
-    int side, round;
     pg_buf bench, benchtime, cpu, trace; /* argv's storage */
     const char *argv[12];
     pg_proc_result res;
@@ -67,7 +65,6 @@ static int run_exec(const pg_runner_job *jobs, size_t j, int side, int round,
 {
     const pg_runner_job *job = &jobs[j];
     memset(r, 0, sizeof *r);
-    r->job = j, r->side = side, r->round = round;
     pg_buf_puts(&r->bench, "-test.bench=");
     pg_go_bench_pattern(&r->bench, job->name);
     size_t n = 0;
@@ -172,8 +169,8 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
             }
             /* Both sides run back to back; their samples are prepared (the
              * traces read) together afterwards, then reported in run
-             * order. A process that crashed or hung is reported at once,
-             * and the job is dropped before its other side runs. */
+             * order. When the first process crashed or hung, the other
+             * side does not run: the job is dropped. */
             run runs[2];
             int n = 0;
             for (int i = 0; i < 2 && rc == 0; i++) {
