@@ -66,14 +66,16 @@ static int ref_tip(git_repository *repo, const char *ref, git_oid *tip, int *exi
 
 /* Points `ref` at `to` if it still points at `from` (zero: if it does not
  * exist). Returns 0, 1 when the ref moved or was locked meanwhile (a lost
- * race: start over), or -1. */
+ * race: start over), or -1. Creation too goes through create_matching with
+ * the zero id, which libgit2 checks under the ref's lock: create without
+ * force checks for an existing ref before it takes the lock, so two
+ * processes creating the ref at once both succeed and the second write
+ * silently replaces the first (a lost note line, seen in CI). */
 static int ref_cas(git_repository *repo, const char *ref, const git_oid *to, const git_oid *from,
                    const char *why, pg_error *err)
 {
     git_reference *out = NULL;
-    int rc = git_oid_is_zero(from)
-                 ? git_reference_create(&out, repo, ref, to, 0, why)
-                 : git_reference_create_matching(&out, repo, ref, to, 1, from, why);
+    int rc = git_reference_create_matching(&out, repo, ref, to, 1, from, why);
     git_reference_free(out);
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) {
         git_error_clear();
