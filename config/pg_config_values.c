@@ -574,7 +574,7 @@ static int parse_cpus(pg_config *cfg, const cfg_key *k, const cfg_val *v, pg_err
         return -1;
     int *cpus = pg_xcalloc(it.n ? it.n : 1, sizeof *cpus);
     for (size_t i = 0; i < it.n; i++) {
-        long n;
+        long n = 0;
         const cfg_val *x = &it.v[i];
         int bad = 0;
         if (i >= MAX_LIST)

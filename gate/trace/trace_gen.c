@@ -601,12 +601,7 @@ int trace_cursor_next_slow(const trace_gen *g, trace_cursor *c, pg_error *err)
             goto badarg;
         p += n;
     }
-    c->ev_p = c->p;
-    c->typ = typ;
-    c->time = (int64_t)((uint64_t)trace_gen_ns(g, dt) + (uint64_t)c->last_ts);
-    c->last_ts = c->time;
-    c->p = p;
-    return 1;
+    return trace_cursor_step(g, c, typ, dt, p);
 badtype:
     c->ev_p = c->p;
     return bad(err, g->name, trace_cursor_off(g, c),

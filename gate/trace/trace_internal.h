@@ -449,6 +449,18 @@ trace_uvarint_fast(const uint8_t *p, uint64_t *v, int *bad)
     return trace_uvarint_long(p, v, bad);
 }
 
+/* Moves cursor c past the event of type typ whose arguments end at p. */
+__attribute__((always_inline)) static inline int
+trace_cursor_step(const trace_gen *g, trace_cursor *c, uint8_t typ, uint64_t dt, const uint8_t *p)
+{
+    c->ev_p = c->p;
+    c->typ = typ;
+    c->time = (int64_t)((uint64_t)trace_gen_ns(g, dt) + (uint64_t)c->last_ts);
+    c->last_ts = c->time;
+    c->p = p;
+    return 1;
+}
+
 /* Forced inline: it runs once per event and its call overhead alone was
  * a tenth of the reader's time. */
 __attribute__((always_inline)) static inline int trace_cursor_next(const trace_gen *g,
@@ -467,12 +479,7 @@ __attribute__((always_inline)) static inline int trace_cursor_next(const trace_g
         p = trace_uvarint_fast(p, &c->args[i], &bad);
     if (unlikely(bad))
         return trace_cursor_next_slow(g, c, err); /* reports the overflow */
-    c->ev_p = c->p;
-    c->typ = typ;
-    c->time = (int64_t)((uint64_t)trace_gen_ns(g, dt) + (uint64_t)c->last_ts);
-    c->last_ts = c->time;
-    c->p = p;
-    return 1;
+    return trace_cursor_step(g, c, typ, dt, p);
 }
 
 static inline uint32_t trace_gen_string(const trace_gen *g, uint64_t id)

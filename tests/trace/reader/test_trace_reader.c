@@ -400,13 +400,19 @@ enum {
     G_WAITING = 4,
 };
 
-static void batch(pg_buf *out, uint64_t gen, uint64_t m, uint64_t time, const pg_buf *payload)
+/* An event batch header announcing `size` payload bytes. */
+static void batch_header(pg_buf *out, uint64_t gen, uint64_t m, uint64_t time, uint64_t size)
 {
     pg_buf_putc(out, 1);
     uv(out, gen);
     uv(out, m);
     uv(out, time);
-    uv(out, payload->len);
+    uv(out, size);
+}
+
+static void batch(pg_buf *out, uint64_t gen, uint64_t m, uint64_t time, const pg_buf *payload)
+{
+    batch_header(out, gen, m, time, payload->len);
     pg_buf_append(out, payload->data, payload->len);
 }
 
@@ -592,11 +598,7 @@ static void test_framing_errors(void **state)
     /* A batch length past the end of the file. */
     pg_buf_truncate(&b, 0);
     header(&b, 23);
-    pg_buf_putc(&b, 1);
-    uv(&b, 1);
-    uv(&b, 1);
-    uv(&b, 1000);
-    uv(&b, 60000);
+    batch_header(&b, 1, 1, 1000, 60000);
     pg_buf_append(&b, "\x0d\x01\x00\x01", 4);
     expect_damage(&b,
                   "the file ends inside a batch: the header at byte 16 announces 60000 bytes, "
@@ -606,11 +608,7 @@ static void test_framing_errors(void **state)
     /* A batch larger than the runtime ever writes. */
     pg_buf_truncate(&b, 0);
     header(&b, 23);
-    pg_buf_putc(&b, 1);
-    uv(&b, 1);
-    uv(&b, 1);
-    uv(&b, 1000);
-    uv(&b, 70000);
+    batch_header(&b, 1, 1, 1000, 70000);
     expect_damage(&b, "byte 16: batch size 70000 exceeds the maximum 65536", 1);
 
     /* Version 26 without the end-of-generation byte after the last one. */
