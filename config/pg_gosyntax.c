@@ -14,6 +14,7 @@
 
 #include "pg_alloc.h"
 #include "pg_chars.h"
+#include "pg_scan.h"
 
 #define NS_US INT64_C(1000)
 #define NS_MS INT64_C(1000000)
@@ -893,50 +894,22 @@ static int check_element(const char *s, size_t len, int alone, pg_buf *msg)
 size_t pg_gosyntax_bench_split(const char *re, size_t len, pg_gosyntax_bench_part *parts,
                                size_t max)
 {
-    size_t n = 0, start = 0, i = 0;
-    int cs = 0, cp = 0, level = 0, alt = 0;
+    size_t n = 0, start = 0;
+    int level = 0, alt = 0;
     for (;;) {
-        int cut = i >= len;
-        if (!cut) {
-            switch (re[i]) {
-            case '[':
-                cs++;
-                break;
-            case ']':
-                if (--cs < 0) /* an unmatched ']' is legal */
-                    cs = 0;
-                break;
-            case '(':
-                if (cs == 0)
-                    cp++;
-                break;
-            case ')':
-                if (cs == 0)
-                    cp--;
-                break;
-            case '\\':
-                i++;
-                break;
-            case '/':
-            case '|':
-                cut = cs == 0 && cp == 0;
-            }
+        size_t i = start + pg_scan_regexp_until(re + start, len - start, "/|");
+        if (n < max)
+            parts[n] = (pg_gosyntax_bench_part){start, i - start, level, alt};
+        n++;
+        if (i == len)
+            return n;
+        if (re[i] == '/') {
+            level++;
+        } else {
+            level = 0;
+            alt++;
         }
-        if (cut) {
-            if (n < max)
-                parts[n] = (pg_gosyntax_bench_part){start, (i < len ? i : len) - start, level, alt};
-            n++;
-            if (i >= len)
-                return n;
-            if (re[i] == '/') {
-                level++;
-            } else {
-                level = 0;
-                alt++;
-            }
-            start = i + 1;
-        }
-        i++;
+        start = i + 1;
     }
 }
 

@@ -275,9 +275,7 @@ int cmd_gate(int argc, char **argv)
         if (rc < 0)
             goto done;
     }
-    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0)
-        goto done;
-    int suite_status = pg_session_run_suite(&s, suite);
+    int suite_status = pg_session_run_suite(&s, suite, head);
     if (suite_status) {
         status = suite_status;
         goto done;

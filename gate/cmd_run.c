@@ -45,9 +45,7 @@ int cmd_run(int argc, char **argv)
     }
     if (pg_session_check_push(&s, store, s.own[FLAG_PUSH]) < 0)
         goto done;
-    if (pg_session_add_side(&s, suite, PG_SIDE_HEAD, s.module_dir, head) < 0)
-        goto done;
-    int suite_status = pg_session_run_suite(&s, suite);
+    int suite_status = pg_session_run_suite(&s, suite, head);
     if (suite_status) {
         status = suite_status;
         goto done;

@@ -402,8 +402,10 @@ int pg_session_add_side(pg_session *s, pg_suite *suite, int which, const char *d
     return rc;
 }
 
-int pg_session_run_suite(pg_session *s, pg_suite *suite)
+int pg_session_run_suite(pg_session *s, pg_suite *suite, pg_resultset *head)
 {
+    if (pg_session_add_side(s, suite, PG_SIDE_HEAD, s->module_dir, head) < 0)
+        return PG_EXIT_RUNTIME;
     const pg_suite_failure *failures;
     if (pg_suite_leaves(suite, PG_SIDE_BASE) + pg_suite_leaves(suite, PG_SIDE_HEAD) == 0 &&
         pg_suite_failures(suite, &failures) == 0) {

@@ -72,11 +72,13 @@ pg_suite_events pg_session_events(pg_session *s);
  * compiler's output. Returns 0, or -1 (an exit-3 failure). */
 int pg_session_add_side(pg_session *s, pg_suite *suite, int which, const char *dir,
                         pg_resultset *rs);
-/* Runs the suite and ends the progress display. Returns 0, or the exit
- * status after printing why perfgate could not go on: 2 when no benchmark
- * matches the configured pattern (a gate that measured nothing must not
- * pass), 3 when a process could not be started. */
-int pg_session_run_suite(pg_session *s, pg_suite *suite);
+/* Adds the work tree's module (s->module_dir) as the head side, measured
+ * into `head` (after the base side, if the caller added one), runs the
+ * suite and ends the progress display. Returns 0, or the exit status after
+ * printing why perfgate could not go on: 2 when no benchmark matches the
+ * configured pattern (a gate that measured nothing must not pass), 3 when
+ * the head side does not build or a process could not be started. */
+int pg_session_run_suite(pg_session *s, pg_suite *suite, pg_resultset *head);
 /* Prints the warnings and failures of a suite run (benchmark, side, what,
  * output). */
 void pg_session_print_failures(const pg_suite *suite, FILE *out);

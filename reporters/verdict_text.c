@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg_alloc.h"
 #include "pg_bench_unit.h"
 #include "pg_report_verdict.h"
 
@@ -36,11 +37,24 @@ static void put_p(pg_buf *out, double p)
         pg_buf_printf(out, "p=%.3f", p);
 }
 
-/* One row: unit, both cells, delta, p (and the corrected p), the limit. */
-static void put_row(pg_buf *out, const pg_verdict *v, const pg_verdict_row *r, int indent,
-                    int unit_width)
+/* Columns a unit takes on a terminal: one per UTF-8 character (units come
+ * from b.ReportMetric and may hold any). */
+static int unit_width(const char *unit)
 {
-    pg_buf_printf(out, "%*s%-*s  ", indent, "", unit_width, r->table->unit);
+    int w = 0;
+    for (; *unit; unit++)
+        w += ((unsigned char)*unit & 0xc0) != 0x80;
+    return w;
+}
+
+/* One row: unit (padded to `width` columns), both cells, delta, p (and the
+ * corrected p), the limit. */
+static void put_row(pg_buf *out, const pg_verdict *v, const pg_verdict_row *r, int indent,
+                    int width)
+{
+    pg_buf_pad(out, ' ', (size_t)indent);
+    put_safe(out, r->table->unit);
+    pg_buf_pad(out, ' ', (size_t)(width - unit_width(r->table->unit) + 2));
     if (r->base && r->head) {
         double centers[2] = {r->base->summary.center, r->head->summary.center};
         pg_bench_scaler sc = pg_bench_common_scale(centers, 2, r->table->unit_class);
@@ -117,7 +131,8 @@ static void section(pg_buf *out, const pg_verdict *v, const char *title, pg_row_
     if (n == 0)
         return;
     pg_buf_printf(out, "\n%s (%zu)\n", title, n);
-    char *done = calloc(v->nrows ? v->nrows : 1, 1);
+    char *done = pg_xcalloc(v->nrows, 1);
+    const pg_verdict_row **shown = pg_xcalloc(v->nrows, sizeof *shown);
     const char *pkg = NULL;
     for (size_t i = 0; i < v->nrows; i++) {
         const pg_verdict_row *first = &v->rows[i];
@@ -132,30 +147,33 @@ static void section(pg_buf *out, const pg_verdict *v, const char *title, pg_row_
         pg_buf_puts(out, "    ");
         put_safe(out, first->row->label);
         pg_buf_putc(out, '\n');
-        int width = 0, nmoved = 0;
-        for (size_t j = i; j < v->nrows; j++) {
-            const pg_verdict_row *r = &v->rows[j];
-            if (!same_benchmark(first, r))
-                continue;
-            int w = (int)strlen(r->table->unit);
-            if ((listed(v, r, status) || (why && moved(v, r, status))) && w > width)
-                width = w;
-        }
+        /* The benchmark's rows in the section, then those that moved. */
+        size_t nshown = 0, nlisted;
         for (size_t j = i; j < v->nrows; j++) {
             if (!done[j] && listed(v, &v->rows[j], status) && same_benchmark(first, &v->rows[j])) {
-                put_row(out, v, &v->rows[j], 6, width);
+                shown[nshown++] = &v->rows[j];
                 done[j] = 1;
             }
         }
-        for (size_t j = 0; why && j < v->nrows; j++) {
-            const pg_verdict_row *r = &v->rows[j];
-            if (!same_benchmark(first, r) || !moved(v, r, status) || nmoved >= MAX_MOVED)
-                continue;
-            if (nmoved++ == 0)
+        nlisted = nshown;
+        for (size_t j = 0; why && j < v->nrows && nshown - nlisted < MAX_MOVED; j++)
+            if (same_benchmark(first, &v->rows[j]) && moved(v, &v->rows[j], status))
+                shown[nshown++] = &v->rows[j];
+        /* One unit column for all of them, so that the values line up; the
+         * moved rows stand 2 further in. */
+        int width = 0;
+        for (size_t k = 0; k < nshown; k++) {
+            int w = unit_width(shown[k]->table->unit) + (k < nlisted ? 0 : 2);
+            if (w > width)
+                width = w;
+        }
+        for (size_t k = 0; k < nshown; k++) {
+            if (k == nlisted)
                 pg_buf_puts(out, "      what moved with it:\n");
-            put_row(out, v, r, 8, width - 2);
+            put_row(out, v, shown[k], k < nlisted ? 6 : 8, k < nlisted ? width : width - 2);
         }
     }
+    free(shown);
     free(done);
 }
 

@@ -19,6 +19,7 @@
 
 #include "pg_alloc.h"
 #include "pg_chars.h"
+#include "pg_scan.h"
 #include "pg_bench_unicode.h"
 
 typedef struct errt {
@@ -326,51 +327,20 @@ static tok bare_word(parser *p, toks *t, toks *rest)
     return mktok(p, t, kind, t->q, end, end, rest);
 }
 
-/* regexpParseUntil(str, "/"): the length of the regexp, or -1. */
-static long regexp_end(const char *s, size_t n)
-{
-    int cs = 0, cp = 0;
-    for (size_t i = 0; i < n;) {
-        if (cs == 0 && cp == 0 && s[i] == '/')
-            return (long)i;
-        switch (s[i]) {
-        case '[':
-            cs++;
-            break;
-        case ']':
-            if (--cs < 0)
-                cs = 0;
-            break;
-        case '(':
-            if (cs == 0)
-                cp++;
-            break;
-        case ')':
-            if (cs == 0)
-                cp--;
-            break;
-        case '\\':
-            i++;
-            break;
-        }
-        i++;
-    }
-    return -1;
-}
-
 static tok regexp_tok(parser *p, toks *t, toks *rest)
 {
-    long n = regexp_end(t->q + 1, t->len - 1);
-    if (n < 0)
+    /* regexpParseUntil(str, "/") */
+    size_t n = pg_scan_regexp_until(t->q + 1, t->len - 1, "/");
+    if (n == t->len - 1)
         return tok_error(p, t, "missing close \"/\"", rest);
     pg_buf err = {0};
-    pg_regex *re = pg_regex_compile(t->q + 1, (size_t)n, &err);
+    pg_regex *re = pg_regex_compile(t->q + 1, n, &err);
     if (!re) {
         tok k = tok_error(p, t, pg_buf_str(&err), rest);
         pg_buf_free(&err);
         return k;
     }
-    size_t after = (size_t)n + 2; /* the slashes */
+    size_t after = n + 2; /* the slashes */
     if (after < t->len) {
         uint32_t c = (unsigned char)t->q[after]; /* Go: unicode.IsSpace(rune(q2[0])) */
         if (!pg_bench_is_space(c) && !is_start_op(c)) {
@@ -382,7 +352,7 @@ static tok regexp_tok(parser *p, toks *t, toks *rest)
     }
     p->pool = pg_xgrow(p->pool, &p->pool_cap, p->npool + 1, sizeof *p->pool);
     p->pool[p->npool] = re;
-    tok k = mktok(p, t, 'r', t->q + 1, (size_t)n, after, rest);
+    tok k = mktok(p, t, 'r', t->q + 1, n, after, rest);
     k.re = p->npool++;
     return k;
 }

@@ -591,11 +591,15 @@ static int remote_open(pg_git *g, const char *name, remote_ctx *ctx, pg_error *e
     return 0;
 }
 
-static void remote_callbacks(remote_ctx *ctx, git_remote_callbacks *cb)
+/* What every fetch and push passes to libgit2: our callbacks, the
+ * configured extra headers, and a fresh count of credential attempts. */
+static void remote_options(remote_ctx *ctx, git_remote_callbacks *cb, git_strarray *headers)
 {
     cb->credentials = credentials_cb;
     cb->push_update_reference = push_update_cb;
     cb->payload = ctx;
+    *headers = ctx->headers;
+    ctx->cred_calls = 0;
 }
 
 /* "while talking to 'origin'" errors, with a hint for the usual causes. */
@@ -627,12 +631,10 @@ static int fetch_notes(remote_ctx *ctx, git_repository *repo, const char *ref, g
     git_strarray specs = {&spec, 1};
     git_fetch_options fo;
     git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-    remote_callbacks(ctx, &fo.callbacks);
-    fo.custom_headers = ctx->headers;
+    remote_options(ctx, &fo.callbacks, &fo.custom_headers);
     fo.update_fetchhead = 0;
     fo.prune = GIT_FETCH_NO_PRUNE;
     fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-    ctx->cred_calls = 0;
     int rc = git_remote_fetch(ctx->remote, &specs, &fo, NULL);
     free(spec);
     git_reference *tmp = NULL;
@@ -721,10 +723,8 @@ static int push_notes(git_repository *repo, remote_ctx *ctx, const char *ref, co
     git_strarray specs = {&spec, 1};
     git_push_options po;
     git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-    remote_callbacks(ctx, &po.callbacks);
-    po.custom_headers = ctx->headers;
+    remote_options(ctx, &po.callbacks, &po.custom_headers);
     ctx->rejected = 0;
-    ctx->cred_calls = 0;
     int rc = git_remote_push(ctx->remote, &specs, &po);
     free(spec);
     if (rc == GIT_ENONFASTFORWARD) {

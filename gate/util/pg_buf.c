@@ -119,3 +119,15 @@ int pg_buf_write(const pg_buf *b, FILE *f)
         return -1;
     return 0;
 }
+
+int pg_buf_read(pg_buf *b, FILE *f)
+{
+    size_t n;
+    do {
+        pg_buf_reserve(b, 4096);
+        n = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } while (n > 0);
+    return ferror(f) ? -1 : 0;
+}

@@ -37,5 +37,8 @@ void pg_buf_free(pg_buf *b);
 char *pg_buf_next_line(char **cursor);
 /* Writes the contents to `f`; returns 0, or -1 if the write failed. */
 int pg_buf_write(const pg_buf *b, FILE *f);
+/* Appends the rest of `f` (git's strbuf_read, on a FILE); returns 0, or -1 if a read
+ * failed. */
+int pg_buf_read(pg_buf *b, FILE *f);
 
 #endif

@@ -21,12 +21,9 @@ static int read_text(const char *path, pg_buf *out)
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        pg_buf_append(out, chunk, n);
+    int rc = pg_buf_read(out, f);
     fclose(f);
-    return 0;
+    return rc;
 }
 
 /* Applies each line of `args`: a flag, then its argument if it takes one. */

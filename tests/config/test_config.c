@@ -31,10 +31,7 @@ static char *slurp(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     pg_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        pg_buf_append(&b, chunk, n);
+    assert_int_equal(pg_buf_read(&b, f), 0);
     fclose(f);
     if (len)
         *len = b.len;

@@ -1,7 +1,8 @@
 /*
  * Unit tests of gate/decide: significance after the correction AND the
  * threshold in the bad direction; directions per unit; too few samples;
- * the family-wide correction; added/removed rows; the order of rows.
+ * the family-wide correction; added/removed rows; the order of rows; and
+ * the verdict's text summary (reporters/verdict_text.c).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "pg_decide.h"
+#include "pg_report_verdict.h"
 
 /* Adds `n` samples around `center` (spread 1% with distinct values) of
  * benchmark `name` in `unit` (already tidied) to column `file`. */
@@ -309,12 +311,77 @@ static void test_two_looks(void **state)
     pg_config_free(cfg);
 }
 
+static const char want_text_report[] =
+    "perfgate: base 0123456789ab (merge-base of HEAD and origin/main) vs head fedcba987654\n"
+    "  go1.26.0 linux/amd64, 10 rounds A/B interleaved, benchtime 100ms, 2 benchmarks\n"
+    "\n"
+    "REGRESSIONS (2)\n"
+    "  example.com/m\n"
+    "    Slow-2\n"
+    "      sec/op                  999.5n ± 0% → 1199.4n ± 0%  +20.00%  p=0.000 n=10+10 "
+    "(Holm p=0.000)  limit 5%\n"
+    "      B/op                    999.5 ± 0% → 1999.0 ± 0%  +100.00%  p=0.000 n=10+10 "
+    "(Holm p=0.000)  limit 5%\n"
+    "      what moved with it:\n"
+    "        block-sync-sec/op     99.95n ± 0% → 299.85n ± 0%  +200.00%  p=0.000 n=10+10\n"
+    "        sched-latency-sec/op  19.99n ± 0% → 79.96n ± 0%  +300.00%  p=0.000 n=10+10\n"
+    "        µ-wakeups/op          2.998 ± 0% → 5.997 ± 0%  +100.00%  p=0.000 n=10+10\n"
+    "\n"
+    "1 row unchanged, 3 not gated by any threshold.\n"
+    "\n"
+    "verdict: FAIL: 2 regressions among 3 gated rows (Holm, alpha 0.05)\n";
+
+/* The text summary: under a regression, the units that moved with it
+ * line their values up with the regressed row's, however long their names
+ * (trace units are much longer than sec/op) or how many bytes a character
+ * of them takes. */
+static void test_text_report(void **state)
+{
+    (void)state;
+    pg_error err;
+    pg_compare *c = pg_compare_create(&(pg_compare_opts){0}, &err);
+    static const struct {
+        const char *name, *unit;
+        double base, head;
+    } rows[] = {
+        {"Slow-2", "sec/op", 1e-6, 1.2e-6},
+        {"Slow-2", "B/op", 1000, 2000},
+        {"Slow-2", "block-sync-sec/op", 1e-7, 3e-7},
+        {"Slow-2", "sched-latency-sec/op", 2e-8, 8e-8},
+        {"Slow-2", "µ-wakeups/op", 3, 6},
+        {"Same-2", "sec/op", 1e-6, 1e-6},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        add_samples(c, "base", rows[i].name, rows[i].unit, rows[i].base, 10);
+        add_samples(c, "head", rows[i].name, rows[i].unit, rows[i].head, 10);
+    }
+    pg_comparison *cmp = run(c);
+    pg_config *cfg = pg_config_default();
+    pg_verdict *v = pg_decide(cmp, cfg, 1, NULL);
+    pg_report_run r = {.base_commit = "0123456789abcdef0123456789abcdef01234567",
+                       .head_commit = "fedcba9876543210fedcba9876543210fedcba98",
+                       .base_how = "merge-base of HEAD and origin/main",
+                       .go_version = "go1.26.0 linux/amd64",
+                       .rounds = 10,
+                       .benchtime = "100ms",
+                       .benchmarks = 2};
+    pg_buf text = {0};
+    pg_report_verdict_text(&text, v, &r);
+    assert_string_equal(pg_buf_str(&text), want_text_report);
+    pg_buf_free(&text);
+    pg_verdict_free(v);
+    pg_config_free(cfg);
+    pg_comparison_free(cmp);
+    pg_compare_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_statuses),   cmocka_unit_test(test_too_few_samples),
-        cmocka_unit_test(test_correction), cmocka_unit_test(test_constant_rows),
-        cmocka_unit_test(test_rules),      cmocka_unit_test(test_two_looks),
+        cmocka_unit_test(test_statuses),    cmocka_unit_test(test_too_few_samples),
+        cmocka_unit_test(test_correction),  cmocka_unit_test(test_constant_rows),
+        cmocka_unit_test(test_rules),       cmocka_unit_test(test_two_looks),
+        cmocka_unit_test(test_text_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

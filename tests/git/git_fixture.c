@@ -112,12 +112,9 @@ char *fx_out(const char *fmt, ...)
     if (!p)
         fail_msg("popen failed: %s", pg_buf_str(&cmd));
     pg_buf out = {0};
-    char block[4096];
-    size_t n;
-    while ((n = fread(block, 1, sizeof block, p)) > 0)
-        pg_buf_append(&out, block, n);
+    int rd = pg_buf_read(&out, p);
     int st = pclose(p);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    if (rd < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
         fail_msg("command failed (status %d): %s", st, pg_buf_str(&cmd));
     pg_buf_free(&cmd);
     while (out.len && out.data[out.len - 1] == '\n')
@@ -140,11 +137,10 @@ char *fx_read(const char *path)
     if (!f)
         return NULL;
     pg_buf b = {0};
-    char block[4096];
-    size_t n;
-    while ((n = fread(block, 1, sizeof block, f)) > 0)
-        pg_buf_append(&b, block, n);
+    int rc = pg_buf_read(&b, f);
     fclose(f);
+    if (rc < 0)
+        fail_msg("cannot read %s", path);
     return pg_buf_detach(&b);
 }
 

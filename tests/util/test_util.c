@@ -1,5 +1,6 @@
 /*
- * Unit tests of gate/util: Go float formatting, interning, line splitting.
+ * Unit tests of gate/util: Go float formatting, interning, line splitting,
+ * reading streams into buffers, cutting regexps at top-level separators.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include "pg_fmt.h"
 #include "pg_intern.h"
 #include "pg_lines.h"
+#include "pg_scan.h"
 
 static void check_go_float(double v, const char *want)
 {
@@ -124,13 +126,62 @@ static void test_lines(void **state)
     pg_lines_close(r);
 }
 
+/* More than one read's worth, with a NUL inside, appended after what the
+ * buffer holds. */
+static void test_buf_read(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    for (int i = 0; i < 10000; i++)
+        fputc(i == 5000 ? '\0' : 'a' + i % 26, f);
+    rewind(f);
+    pg_buf b = {0};
+    pg_buf_puts(&b, "head:");
+    assert_int_equal(pg_buf_read(&b, f), 0);
+    assert_int_equal(b.len, 5 + 10000);
+    assert_memory_equal(b.data, "head:abc", 8);
+    assert_int_equal(b.data[5 + 5000], '\0');
+    assert_int_equal(b.data[5 + 9999], 'a' + 9999 % 26);
+    assert_int_equal(b.data[b.len], '\0');
+    /* At the end of the stream: nothing more, no error. */
+    assert_int_equal(pg_buf_read(&b, f), 0);
+    assert_int_equal(b.len, 5 + 10000);
+    fclose(f);
+    pg_buf_free(&b);
+}
+
+static void check_scan(const char *re, const char *stops, size_t want)
+{
+    assert_int_equal(pg_scan_regexp_until(re, strlen(re), stops), want);
+}
+
+/* The counting of testing.splitRegexp and benchstat's regexpParseUntil,
+ * corner cases included: it counts brackets, it does not parse classes. */
+static void test_scan_regexp(void **state)
+{
+    (void)state;
+    check_scan("", "/", 0);
+    check_scan("abc", "/", 3);
+    check_scan("a/b|c", "/|", 1);
+    check_scan("a|b/c", "/|", 1);
+    check_scan("a|b/c", "/", 3);
+    check_scan("[/|]x/y", "/|", 5);
+    check_scan("(a/b|c)|d", "/|", 7);
+    check_scan("([)]/x)/y", "/", 7); /* ')' inside brackets does not close */
+    check_scan("a\\/b/c", "/", 4);   /* an escaped '/' is no separator */
+    check_scan("abc\\", "/", 4);     /* a trailing backslash stays inside */
+    check_scan("]/x", "/", 1);       /* an unmatched ']' is legal */
+    check_scan("a)/b", "/", 4);      /* an unmatched ')' never closes */
+    check_scan("[[]/]/x", "/", 5);   /* Go counts the second '[' as nesting */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_go_float),
-        cmocka_unit_test(test_positional),
-        cmocka_unit_test(test_intern),
-        cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_go_float), cmocka_unit_test(test_positional),
+        cmocka_unit_test(test_intern),   cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_buf_read), cmocka_unit_test(test_scan_regexp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
