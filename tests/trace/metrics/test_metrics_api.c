@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "pg_buf.h"
 #include "pg_trace_metrics.h"
 
 #define TRACE(name) PG_SOURCE_DIR "/tests/trace/" name
@@ -125,13 +126,11 @@ static void *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    void *data = malloc(*len);
-    assert_int_equal(fread(data, 1, *len, f), *len);
+    pg_buf b = {0};
+    assert_int_equal(pg_buf_read(&b, f), 0);
     fclose(f);
-    return data;
+    *len = b.len;
+    return pg_buf_detach(&b);
 }
 
 /* A trace in memory gives the same figures as the file; the damaged one

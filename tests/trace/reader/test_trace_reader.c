@@ -36,14 +36,12 @@ static uint8_t *slurp(const char *name, size_t *len)
     char *path = testdata(name);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = pg_xmalloc(*len ? *len : 1);
-    assert_int_equal(fread(data, 1, *len, f), *len);
+    pg_buf b = {0};
+    assert_int_equal(pg_buf_read(&b, f), 0);
     fclose(f);
     free(path);
-    return data;
+    *len = b.len;
+    return (uint8_t *)pg_buf_detach(&b);
 }
 
 /* The outcome of reading a whole trace: its dump, one line per event. */
