@@ -82,10 +82,11 @@ static const uint8_t open_block[] = {
 };
 
 typedef struct gor {
+    int64_t g;         /* the goroutine's id */
     int64_t open_time; /* start of the open blocking interval */
     int64_t seg_start; /* non-STW clock when the current run segment began */
     uint32_t region;   /* innermost open region frame, or TRACE_NONE_IDX */
-    uint8_t state, cls, mode, open, flags;
+    uint8_t live, state, cls, mode, open, flags;
 } gor;
 
 /* Run time of a goroutine whose class is not known yet: [0] plain, [1] in a
@@ -256,8 +257,8 @@ static void span_free(span *s)
 }
 
 typedef struct engine {
-    trace_cmap gmap;   /* goroutine id -> gs index */
-    pool gs;           /* gor */
+    gor *gs; /* by the reader's goroutine slot (trace_drive.h) */
+    size_t cap_gs;
     trace_map unrmap;  /* goroutine id -> unres index */
     pool unres;        /* unresolved */
     trace_map pendmap; /* goroutine id -> pend index */
@@ -301,12 +302,15 @@ typedef struct engine {
     int64_t now;       /* the current event's, since the first */
     int have_time;
     uint64_t events, syncs, live, max_live;
+    /* the driver's: stop after the sync numbered `stop` (0: never); whether
+     * the latest event was inside a generation (not a sync) */
+    uint64_t stop;
+    int stopped, mid;
 } engine;
 
 static void engine_init(engine *e)
 {
     memset(e, 0, sizeof *e);
-    e->gs.elem = sizeof(gor);
     e->unres.elem = sizeof(unresolved);
     e->pend.elem = sizeof(pending);
     e->frames.elem = sizeof(region_frame);
@@ -317,16 +321,14 @@ static void engine_init(engine *e)
     e->reasons.ids = pg_intern_create();
     mmu_series_init(&e->series);
     e->ws = -1; /* no window yet: every time is after it */
-    trace_cmap_init(&e->gmap);
 }
 
 static void engine_free(engine *e)
 {
-    trace_cmap_free(&e->gmap);
     trace_map_free(&e->unrmap);
     trace_map_free(&e->pendmap);
     trace_map_free(&e->taskmap);
-    pool_free(&e->gs);
+    free(e->gs);
     pool_free(&e->unres);
     pool_free(&e->pend);
     pool_free(&e->frames);
@@ -345,25 +347,26 @@ static void engine_free(engine *e)
 
 static inline gor *gor_at(engine *e, uint32_t i)
 {
-    /* The pool holds gors: typed indexing spares POOL_AT's multiply by the
-     * element size on the per-event path. */
-    return (gor *)e->gs.items + i;
+    return &e->gs[i];
 }
 
-/* The goroutine's record, created in state `state` when new. */
-static inline uint32_t gor_get(engine *e, int64_t g, uint8_t state)
+/* The record of goroutine g at the reader's slot, created in state `state`
+ * when new (slots are reused once a goroutine has ended). */
+__attribute__((always_inline)) static inline uint32_t gor_get(engine *e, uint32_t slot, int64_t g,
+                                                              uint8_t state)
 {
-    uint32_t i = trace_cmap_get(&e->gmap, (uint64_t)g);
-    if (likely(i != TRACE_NONE_IDX))
-        return i;
-    i = pool_get(&e->gs);
-    gor *r = gor_at(e, i);
-    r->state = state;
-    r->region = TRACE_NONE_IDX;
-    trace_cmap_put(&e->gmap, (uint64_t)g, i);
+    if (unlikely(slot >= e->cap_gs)) {
+        size_t old = e->cap_gs;
+        e->gs = pg_xgrow(e->gs, &e->cap_gs, (size_t)slot + 1, sizeof *e->gs);
+        memset(e->gs + old, 0, (e->cap_gs - old) * sizeof *e->gs);
+    }
+    gor *r = &e->gs[slot];
+    if (likely(r->live && r->g == g))
+        return slot;
+    *r = (gor){.g = g, .region = TRACE_NONE_IDX, .live = 1, .state = state};
     if (++e->live > e->max_live)
         e->max_live = e->live;
-    return i;
+    return slot;
 }
 
 /* ---- P-time of running goroutines ---- */
@@ -618,12 +621,13 @@ static void gor_settle(engine *e, uint32_t gi, int64_t g)
     pending_settle(e, g, 0);
 }
 
-static void on_go_state(engine *e, const pg_trace_event *ev)
+__attribute__((always_inline)) static inline void on_go_state(engine *e, const pg_trace_event *ev,
+                                                             uint32_t slot)
 {
     const pg_trace_go_state *st = &ev->u.go;
     int64_t g = st->g, t = e->now;
-    uint32_t gi = gor_get(e, g, (uint8_t)st->from);
-    /* Only gor_get grows the gs pool: r stays valid to the end. */
+    uint32_t gi = gor_get(e, slot, g, (uint8_t)st->from);
+    /* Only gor_get grows the gs array: r stays valid to the end. */
     gor *r = gor_at(e, gi);
     int was = r->state == PG_TRACE_G_RUNNING, is = st->to == PG_TRACE_G_RUNNING;
     if (was && !is) {
@@ -655,20 +659,18 @@ static void on_go_state(engine *e, const pg_trace_event *ev)
     if (st->to == PG_TRACE_G_NOTEXIST) {
         gor_settle(e, gi, g);
         region_free_all(e, gi);
-        trace_cmap_del(&e->gmap, (uint64_t)g);
-        pool_put(&e->gs, gi);
+        gor_at(e, gi)->live = 0;
         e->live--;
     }
 }
 
-static void on_label(engine *e, const pg_trace_event *ev)
+static void on_label(engine *e, const pg_trace_event *ev, uint32_t gi)
 {
     pg_trace_str l = ev->u.label.label;
     if (!str_prefix(l, "GC "))
         return;
     int64_t g = ev->u.label.g;
-    uint32_t gi = trace_cmap_get(&e->gmap, (uint64_t)g);
-    if (gi == TRACE_NONE_IDX)
+    if (gi == TRACE_NONE_IDX || gi >= e->cap_gs || !e->gs[gi].live || e->gs[gi].g != g)
         return;
     if (gor_at(e, gi)->cls != CLS_WORKER)
         resolve(e, gi, g, CLS_WORKER);
@@ -702,7 +704,7 @@ static int stack_has(const pg_trace_stack *s, const char *fn)
 }
 
 /* Returns 1 when the window starts with this event. */
-static int on_range(engine *e, const pg_trace_event *ev)
+static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     int64_t t = e->now;
     const pg_trace_range *rg = &ev->u.range;
@@ -796,7 +798,7 @@ static int on_range(engine *e, const pg_trace_event *ev)
     case PG_TRACE_ASSIST_ACTIVE:
     case PG_TRACE_ASSIST_BEGIN:
     case PG_TRACE_ASSIST_END:
-        set_gc_flags(e, gor_get(e, rg->g, PG_TRACE_G_UNDETERMINED), rg->g, G_ASSIST,
+        set_gc_flags(e, gor_get(e, slot, rg->g, PG_TRACE_G_UNDETERMINED), rg->g, G_ASSIST,
                      ev->kind != PG_TRACE_ASSIST_END);
         return 0;
     default:
@@ -804,9 +806,9 @@ static int on_range(engine *e, const pg_trace_event *ev)
     }
 }
 
-static void on_region(engine *e, const pg_trace_event *ev)
+static void on_region(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
-    uint32_t gi = gor_get(e, ev->g, PG_TRACE_G_UNDETERMINED);
+    uint32_t gi = gor_get(e, slot, ev->g, PG_TRACE_G_UNDETERMINED);
     if (ev->kind == PG_TRACE_REGION_BEGIN) {
         uint32_t f = pool_get(&e->frames);
         region_frame *fr = POOL_AT(&e->frames, region_frame, f);
@@ -897,12 +899,45 @@ static void charge_gap(engine *e, int64_t dt)
         add_sat(&e->whole.pt[PT_OVERCOMMIT], mul_sat(n - e->procs, dt));
 }
 
-static void engine_event(engine *e, const pg_trace_event *ev)
+/* Moves the engine's clock to the event's time (ns since the first event,
+ * at most TIME_MAX), charging the gap before it. */
+__attribute__((always_inline)) static inline int64_t engine_time(engine *e, int64_t abs)
 {
-    e->events++;
+    int64_t t = 0;
+    if (unlikely(!e->have_time)) {
+        e->first_abs = abs;
+        e->have_time = 1;
+    } else {
+        if (__builtin_sub_overflow(abs, e->first_abs, &t) || t > TIME_MAX)
+            t = TIME_MAX;
+        if (t < e->now)
+            t = e->now; /* never backwards, whatever the input */
+        charge_gap(e, t - e->now);
+    }
+    e->now = t;
+    return t;
+}
+
+/* The utilisation series after an event at t. */
+__attribute__((always_inline)) static inline void engine_series(engine *e, int64_t t)
+{
+    if (e->procs > 0) {
+        int64_t gc = e->gc_stw_open > 0 ? e->procs : e->n_gc_running;
+        if (gc > e->procs)
+            gc = e->procs;
+        mmu_series_add(&e->series, t, (uint32_t)gc, (uint32_t)e->procs);
+    }
+}
+
+/* Every event but goroutine transitions: a call of its own, so that the
+ * inlined per-event path stays small. */
+static void engine_other(engine *e, const pg_trace_event *ev, uint32_t slot)
+{
     switch (ev->kind) {
     case PG_TRACE_SYNC:
         e->syncs = ev->u.sync.n;
+        if (ev->u.sync.n == e->stop)
+            e->stopped = 1;
         return;
     case PG_TRACE_CPU_SAMPLE:
     case PG_TRACE_EXPERIMENTAL:
@@ -910,52 +945,55 @@ static void engine_event(engine *e, const pg_trace_event *ev)
     default:
         break;
     }
-    /* From here on, times are ns since the first event (TIME_MAX). */
-    int64_t t = 0;
-    if (!e->have_time) {
-        e->first_abs = ev->time;
-        e->have_time = 1;
-    } else {
-        if (__builtin_sub_overflow(ev->time, e->first_abs, &t) || t > TIME_MAX)
-            t = TIME_MAX;
-        if (t < e->now)
-            t = e->now; /* never backwards, whatever the input */
-        charge_gap(e, t - e->now);
-    }
-    e->now = t;
-
+    int64_t t = engine_time(e, ev->time);
     int start_window = 0;
     switch (ev->kind) {
-    case PG_TRACE_GO_STATE:
-        on_go_state(e, ev);
-        break;
     case PG_TRACE_GO_LABEL:
-        on_label(e, ev);
+        on_label(e, ev, slot);
         break;
     case PG_TRACE_GOMAXPROCS:
         on_gomaxprocs(e, ev);
         break;
     case PG_TRACE_REGION_BEGIN:
     case PG_TRACE_REGION_END:
-        on_region(e, ev);
+        on_region(e, ev, slot);
         break;
     case PG_TRACE_TASK_BEGIN:
     case PG_TRACE_TASK_END:
         on_task(e, ev);
         break;
     default:
-        start_window = on_range(e, ev);
+        start_window = on_range(e, ev, slot);
         break;
     }
-    if (e->procs > 0) {
-        int64_t gc = e->gc_stw_open > 0 ? e->procs : e->n_gc_running;
-        if (gc > e->procs)
-            gc = e->procs;
-        mmu_series_add(&e->series, t, (uint32_t)gc, (uint32_t)e->procs);
-    }
+    engine_series(e, t);
     if (start_window)
         window_start(e, t);
 }
+
+/* ---- the engine as the reader's sink ---- */
+
+/* The reader's per-event step (trace_drive.h) is compiled here with the
+ * engine as its consumer: a goroutine transition's code below is inlined
+ * where the ordering made it, with its from/to states known. */
+typedef engine trace_sink;
+
+__attribute__((always_inline)) static inline void trace_sink_event(engine *e,
+                                                                   const pg_trace_event *ev,
+                                                                   uint32_t slot)
+{
+    e->events++;
+    e->mid = ev->kind != PG_TRACE_SYNC;
+    if (ev->kind != PG_TRACE_GO_STATE) {
+        engine_other(e, ev, slot);
+        return;
+    }
+    int64_t t = engine_time(e, ev->time);
+    on_go_state(e, ev, slot);
+    engine_series(e, t);
+}
+
+#include "trace_drive.h"
 
 /* ---- results ---- */
 
@@ -1100,11 +1138,9 @@ static pg_trace_metrics *finish(engine *e, const int64_t *windows, size_t nwindo
 {
     /* What waited for the end: running segments, unnamed goroutines,
      * intervals of goroutines that never ran. */
-    for (size_t i = 0; i < e->gmap.map.cap; i++) {
-        const trace_slot *s = &e->gmap.map.slots[i];
-        if (s->val != TRACE_NONE_IDX)
-            gor_settle(e, s->val, (int64_t)s->key);
-    }
+    for (size_t i = 0; i < e->cap_gs; i++)
+        if (e->gs[i].live)
+            gor_settle(e, (uint32_t)i, e->gs[i].g);
     pg_trace_metrics *m = pg_xcalloc(1, sizeof *m);
     m->nwindows = nwindows;
     m->windows = pg_xmalloc((nwindows ? nwindows : 1) * sizeof *m->windows);
@@ -1175,16 +1211,15 @@ static pg_trace_reader *source_open(const source *src, pg_error *err)
  * delivered). */
 static int run(engine *e, pg_trace_reader *r, uint64_t stop, int *mid, pg_error *err)
 {
-    pg_trace_event ev;
     int rc;
-    *mid = 0;
-    while ((rc = pg_trace_reader_next(r, &ev, err)) > 0) {
-        engine_event(e, &ev);
-        *mid = ev.kind != PG_TRACE_SYNC;
-        if (ev.kind == PG_TRACE_SYNC && ev.u.sync.n == stop)
-            return 1;
-    }
-    return rc;
+    e->stop = stop;
+    e->stopped = 0;
+    e->mid = 0;
+    while ((rc = trace_drive_step(r, e, err)) > 0)
+        if (e->stopped)
+            break;
+    *mid = e->mid;
+    return rc > 0 ? 1 : rc;
 }
 
 static pg_trace_metrics *compute(const source *src, const pg_trace_metrics_options *opts,

@@ -6,12 +6,11 @@
  * merged: a binary min-heap of cursors keyed by the time of each thread's
  * next event, exactly Go's heap (ties go where Go's sift operations put
  * them). The heap top is offered to the ordering state machine
- * (trace_order.c); when it must wait, the cursors are sorted by time and
- * tried in turn. CPU samples are slotted in by time. The ordering emits
- * finished events (the first straight into the caller's struct); every
- * event's time is forced past the previous one, as Go does. Syncs mark
- * generations, including the final one and the one Go emits before
- * reporting damage.
+ * (trace_drive.h); when it must wait, the cursors are sorted by time and
+ * tried in turn. CPU samples are slotted in by time. This file's sink puts
+ * the first event of a step straight into the caller's struct and queues
+ * the others (a GoSwitch makes three). Syncs mark generations, including
+ * the final one and the one Go emits before reporting damage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,39 +23,6 @@
 #include "pg_buf.h"
 #include "trace_internal.h"
 
-/* A frontier entry: a cursor and the time of its next event. */
-typedef struct trace_hent {
-    int64_t time;
-    uint32_t ci;
-} trace_hent;
-
-struct pg_trace_reader {
-    trace_input in;
-    char *name;
-    int version;
-    trace_gen gen;
-    int have_gen;
-    trace_order order;
-    trace_hent *heap; /* Go's frontier */
-    size_t nheap, heap_cap;
-    uint32_t *order_idx; /* scratch for sorting the frontier */
-    size_t order_idx_cap;
-    trace_hent *heap_tmp;
-    size_t heap_tmp_cap;
-    /* versions < 26: the header of the next generation's first batch, read
-     * already (the input stands at its payload) */
-    trace_bhdr spill;
-    int have_spill;
-    int at_eof; /* the last generation read ended at the end of the input */
-    /* damage: 1 = found, its Sync not yet delivered; 2 = report it */
-    int pending;
-    pg_error perr;
-    int failed, done;
-    uint64_t syncs, ngens;
-    int64_t last_ts, start_ts;
-    int started;
-};
-
 /* ---- the frontier heap (Go's heapInsert/heapUpdate/heapRemove) ---- */
 
 static inline void heap_swap(pg_trace_reader *r, size_t a, size_t b)
@@ -66,7 +32,7 @@ static inline void heap_swap(pg_trace_reader *r, size_t a, size_t b)
     r->heap[b] = t;
 }
 
-static size_t sift_up(pg_trace_reader *r, size_t i)
+size_t trace_heap_sift_up(pg_trace_reader *r, size_t i)
 {
     while (i > 0 && r->heap[(i - 1) / 2].time > r->heap[i].time) {
         heap_swap(r, (i - 1) / 2, i);
@@ -77,7 +43,7 @@ static size_t sift_up(pg_trace_reader *r, size_t i)
 
 /* Go's heapSiftDown with min3: the parent stays on ties, the left child
  * wins over the right one. */
-static void sift_down(pg_trace_reader *r, size_t i)
+void trace_heap_sift_down(pg_trace_reader *r, size_t i)
 {
     trace_hent *h = r->heap;
     size_t n = r->nheap;
@@ -101,27 +67,10 @@ static void heap_insert(pg_trace_reader *r, uint32_t ci)
 {
     r->heap = pg_xgrow(r->heap, &r->heap_cap, r->nheap + 1, sizeof *r->heap);
     r->heap[r->nheap++] = (trace_hent){r->gen.cursors[ci].time, ci};
-    sift_up(r, r->nheap - 1);
+    trace_heap_sift_up(r, r->nheap - 1);
 }
 
-/* Inline because it runs once per event, and usually ends at once: a
- * thread's events come in runs, so its next one mostly keeps its place
- * (no earlier than its parent, no later than its children: then neither
- * sift would move it). */
-__attribute__((always_inline)) static inline void heap_update(pg_trace_reader *r, size_t i)
-{
-    const trace_hent *h = r->heap;
-    size_t l = 2 * i + 1, n = r->nheap;
-    int64_t t = h[i].time;
-    if ((i == 0 || h[(i - 1) / 2].time <= t) && (l >= n || h[l].time >= t) &&
-        (l + 1 >= n || h[l + 1].time >= t))
-        return;
-    if (sift_up(r, i) != i)
-        return;
-    sift_down(r, i);
-}
-
-static void heap_remove(pg_trace_reader *r, size_t i)
+void trace_heap_remove(pg_trace_reader *r, size_t i)
 {
     while (i > 0) {
         heap_swap(r, (i - 1) / 2, i);
@@ -129,7 +78,7 @@ static void heap_remove(pg_trace_reader *r, size_t i)
     }
     heap_swap(r, 0, r->nheap - 1);
     r->nheap--;
-    sift_down(r, 0);
+    trace_heap_sift_down(r, 0);
 }
 
 static int64_t hent_key(const void *ctx, uint32_t i)
@@ -139,7 +88,7 @@ static int64_t hent_key(const void *ctx, uint32_t i)
 
 /* Go sorts the frontier (slices.SortFunc) when the earliest event must
  * wait: sort positions with the same swaps, then reorder the entries. */
-static void heap_sort(pg_trace_reader *r)
+void trace_reader_sort_frontier(pg_trace_reader *r)
 {
     size_t n = r->nheap;
     r->order_idx = pg_xgrow(r->order_idx, &r->order_idx_cap, n, sizeof *r->order_idx);
@@ -154,7 +103,7 @@ static void heap_sort(pg_trace_reader *r)
 
 /* ---- reading generations ---- */
 
-static int fail(pg_trace_reader *r, pg_error *err)
+int trace_reader_fail(pg_trace_reader *r, pg_error *err)
 {
     r->failed = 1;
     if (err && err != &r->perr)
@@ -163,7 +112,7 @@ static int fail(pg_trace_reader *r, pg_error *err)
 }
 
 /* The message for damage found while reading generation `gen`. */
-static void damaged(pg_trace_reader *r)
+void trace_reader_damaged(pg_trace_reader *r)
 {
     /* A generation being handed out when the damage showed is incomplete. */
     uint64_t complete = r->ngens - (r->have_gen ? 1 : 0);
@@ -291,13 +240,13 @@ static int deliver_sync(pg_trace_reader *r, pg_trace_event *ev, int64_t t, int w
 
 /* Go's "refresh the generation" step: a Sync for the new generation, the
  * final Sync, or the Sync that precedes a damage report. */
-static int refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
+int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
 {
     if (r->pending == 2)
-        return fail(r, err);
+        return trace_reader_fail(r, err);
     r->have_gen = 0;
     if (r->pending == 1) {
-        damaged(r);
+        trace_reader_damaged(r);
         r->pending = 2;
         return deliver_sync(r, ev, r->last_ts, 0);
     }
@@ -312,7 +261,7 @@ static int refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
         rc = -1;
     }
     if (rc < 0) {
-        damaged(r);
+        trace_reader_damaged(r);
         r->pending = 2;
         return deliver_sync(r, ev, r->last_ts, 0);
     }
@@ -326,8 +275,8 @@ static int refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
     for (size_t i = 0; i < r->gen.ncursors; i++) {
         int n = trace_cursor_next(&r->gen, &r->gen.cursors[i], &r->perr);
         if (n < 0) {
-            damaged(r);
-            return fail(r, err);
+            trace_reader_damaged(r);
+            return trace_reader_fail(r, err);
         }
         if (n)
             heap_insert(r, (uint32_t)i);
@@ -345,39 +294,21 @@ static pg_trace_stack sample_stack(const trace_gen *g, uint64_t id)
     return (pg_trace_stack){g->frames + g->stacks[i].first, g->stacks[i].n};
 }
 
-/* Go forces strictly increasing times on everything it hands out. */
-static int finish(pg_trace_reader *r, pg_trace_event *ev)
+void trace_reader_sample(pg_trace_reader *r, pg_trace_event *ev)
 {
-    if (ev->time <= r->last_ts)
-        ev->time = r->last_ts + 1;
-    r->last_ts = ev->time;
-    if (!r->started) {
-        r->started = 1;
-        r->start_ts = ev->time;
-    }
-    return 1;
-}
-
-__attribute__((always_inline)) static inline int try_advance(pg_trace_reader *r, size_t i)
-{
-    trace_cursor *c = &r->gen.cursors[r->heap[i].ci];
-    int rc = trace_order_advance(&r->order, &r->gen, c, r->gen.gen, &r->perr);
-    if (rc <= 0)
-        return rc;
-    int n = trace_cursor_next(&r->gen, c, &r->perr);
-    if (n < 0)
-        return -1;
-    if (n) {
-        r->heap[i].time = c->time;
-        heap_update(r, i);
-    } else {
-        heap_remove(r, i);
-    }
-    return 1;
+    trace_gen *g = &r->gen;
+    const trace_cpu_sample *s = &g->samples[g->next_sample++];
+    memset(ev, 0, sizeof *ev);
+    ev->kind = PG_TRACE_CPU_SAMPLE;
+    ev->time = s->time;
+    ev->m = s->m;
+    ev->p = s->p;
+    ev->g = s->g;
+    ev->stack = sample_stack(g, s->stack);
 }
 
 /* Names the events that wait on each other when nothing can advance. */
-static void stuck(pg_trace_reader *r)
+void trace_reader_stuck(pg_trace_reader *r)
 {
     pg_buf b = {0};
     for (size_t i = 0; i < r->nheap && i < 8; i++) {
@@ -393,57 +324,59 @@ static void stuck(pg_trace_reader *r)
     pg_buf_free(&b);
 }
 
+/* ---- handing the events out ---- */
+
+/* The first event of a step goes straight into the caller's struct
+ * (order.direct), the rest to the queue. */
+static pg_trace_event *queue_slot(trace_order *o)
+{
+    pg_trace_event *e = o->direct;
+    if (e) {
+        o->direct = NULL;
+        return e;
+    }
+    if (o->qend - o->qstart == o->qcap) {
+        pg_trace_event *nq = pg_xmalloc(2 * o->qcap * sizeof *nq);
+        for (size_t i = o->qstart; i < o->qend; i++)
+            nq[i - o->qstart] = o->q[i & (o->qcap - 1)];
+        free(o->q);
+        o->q = nq;
+        o->qend -= o->qstart;
+        o->qstart = 0;
+        o->qcap *= 2;
+    }
+    return &o->q[o->qend++ & (o->qcap - 1)];
+}
+
+typedef pg_trace_reader trace_sink;
+
+static inline void trace_sink_event(trace_sink *r, const pg_trace_event *ev, uint32_t slot)
+{
+    (void)slot;
+    *queue_slot(&r->order) = *ev;
+}
+
+#include "trace_drive.h"
+
 int pg_trace_reader_next(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
 {
-    if (unlikely(r->failed))
-        return fail(r, err);
-    if (unlikely(r->done))
-        return 0;
     for (;;) {
         const pg_trace_event *q = trace_order_pop(&r->order);
         if (unlikely(q != NULL)) {
             *ev = *q;
-            return finish(r, ev);
+            r->end_ts = ev->time;
+            return 1;
         }
-        trace_gen *g = &r->gen;
-        int samples_left = r->have_gen && g->next_sample < g->nsamples;
-        if (unlikely(r->nheap == 0 && !samples_left)) {
-            int rc = refresh(r, ev, err);
-            return rc < 0 ? rc : finish(r, ev);
-        }
-        if (unlikely(samples_left) &&
-            (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
-            const trace_cpu_sample *s = &g->samples[g->next_sample++];
-            memset(ev, 0, sizeof *ev);
-            ev->kind = PG_TRACE_CPU_SAMPLE;
-            ev->time = s->time;
-            ev->m = s->m;
-            ev->p = s->p;
-            ev->g = s->g;
-            ev->stack = sample_stack(g, s->stack);
-            return finish(r, ev);
-        }
-        /* The first event the advance emits lands in *ev directly. */
         r->order.direct = ev;
-        int rc = try_advance(r, 0);
-        if (unlikely(rc == 0)) {
-            /* Rare: the earliest event must wait. Try the others by time. */
-            heap_sort(r);
-            for (size_t i = 1; i < r->nheap && rc == 0; i++)
-                rc = try_advance(r, i);
-            if (rc == 0) {
-                stuck(r);
-                rc = -1;
-            }
-        }
+        int rc = trace_drive_step(r, r, err);
         int direct = r->order.direct == NULL;
         r->order.direct = NULL;
-        if (unlikely(rc < 0)) {
-            damaged(r);
-            return fail(r, err);
+        if (rc <= 0)
+            return rc;
+        if (likely(direct)) {
+            r->end_ts = ev->time;
+            return 1;
         }
-        if (likely(direct))
-            return finish(r, ev);
     }
 }
 
@@ -535,7 +468,7 @@ int64_t pg_trace_reader_start_time(const pg_trace_reader *r)
 
 int64_t pg_trace_reader_end_time(const pg_trace_reader *r)
 {
-    return r->started ? r->last_ts : 0;
+    return r->started ? r->end_ts : 0;
 }
 
 uint64_t pg_trace_reader_generations(const pg_trace_reader *r)

@@ -5,11 +5,13 @@
  * trace_input.c reads bytes (file, pipe or memory) and the header;
  * trace_gen.c reads one generation (string/stack tables, CPU samples,
  * frequency/sync; event batches located, read back per thread by cursors);
- * trace_order.c is Go's ordering state machine (order.go), deciding whether
- * the next event of a thread may happen yet and emitting the finished
- * pg_trace_events it yields; pg_trace.c merges the threads (a min-heap of
- * cursors, as reader.go). trace_base.c, trace_map.c and trace_sort.c hold
- * the event table, id maps and Go's sort. Nothing here allocates per event.
+ * trace_drive.h is Go's ordering state machine (order.go), deciding whether
+ * the next event of a thread may happen yet and delivering the finished
+ * pg_trace_events it yields to a sink, and the merge of the threads (a
+ * min-heap of cursors, as reader.go), with its state tables in
+ * trace_order.c; pg_trace.c reads generations and hands the events out.
+ * trace_base.c, trace_map.c and trace_sort.c hold the event table, id maps
+ * and Go's sort. Nothing here allocates per event.
  */
 #ifndef PG_TRACE_INTERNAL_H
 #define PG_TRACE_INTERNAL_H
@@ -572,17 +574,117 @@ typedef struct trace_order {
 
 void trace_order_init(trace_order *o);
 void trace_order_free(trace_order *o);
-/* Go's ordering.Advance for the event under cursor c: 1 advanced (events
- * queued, times not yet forced increasing), 0 cannot advance yet, -1
- * broken trace (err set). */
-int trace_order_advance(trace_order *o, const trace_gen *g, trace_cursor *c, uint64_t gen,
-                        pg_error *err);
-/* The next ready event, valid until the next advance; NULL if none. */
+
+/* The state tables (trace_order.c), for the handlers in trace_drive.h. The
+ * g/p/m "new" functions may move their pools: pointers into them do not
+ * survive, indexes do. */
+uint32_t trace_order_gnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen);
+void trace_order_gdel(trace_order *o, int64_t id);
+void trace_order_pnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen);
+uint32_t trace_order_mfind(trace_order *o, int64_t id);
+uint32_t trace_order_mnew(trace_order *o, int64_t id, int64_t g, int64_t p);
+void trace_order_add_range(trace_ranges *r, uint8_t typ, uint64_t desc);
+/* The o->names id of a task or region name: string `id` of the generation
+ * (0 or unknown: interned from `name`). */
+size_t trace_order_name(trace_order *o, const trace_gen *gt, uint64_t id, pg_trace_str name);
+/* Sets err to "<file>: byte N: <event> event of thread M, generation G:
+ * <what>" for the event under cursor c; returns -1. */
+int trace_order_broken(pg_error *err, const trace_gen *g, const trace_cursor *c, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+const char *trace_order_gstatus_name(uint8_t s);
+const char *trace_order_pstatus_name(uint8_t s);
+
+/* The next queued event (pg_trace.c's sink: the events of an advance after
+ * the first), valid until the next advance; NULL if none. */
 static inline const pg_trace_event *trace_order_pop(trace_order *o)
 {
     if (o->qstart == o->qend)
         return NULL;
     return &o->q[o->qstart++ & (o->qcap - 1)];
 }
+
+/* ---- the reader (pg_trace.c; its per-event step is trace_drive.h) ---- */
+
+/* A frontier entry: a cursor and the time of its next event. */
+typedef struct trace_hent {
+    int64_t time;
+    uint32_t ci;
+} trace_hent;
+
+struct pg_trace_reader {
+    trace_input in;
+    char *name;
+    int version;
+    trace_gen gen;
+    int have_gen;
+    trace_order order;
+    trace_hent *heap; /* Go's frontier */
+    size_t nheap, heap_cap;
+    uint32_t *order_idx; /* scratch for sorting the frontier */
+    size_t order_idx_cap;
+    trace_hent *heap_tmp;
+    size_t heap_tmp_cap;
+    /* versions < 26: the header of the next generation's first batch, read
+     * already (the input stands at its payload) */
+    trace_bhdr spill;
+    int have_spill;
+    int at_eof; /* the last generation read ended at the end of the input */
+    /* damage: 1 = found, its Sync not yet delivered; 2 = report it */
+    int pending;
+    pg_error perr;
+    int failed, done;
+    uint64_t syncs, ngens;
+    int64_t last_ts;  /* time of the latest event delivered to a sink */
+    int64_t start_ts; /* and of the first */
+    int64_t end_ts;   /* of the latest handed out by pg_trace_reader_next */
+    int started;
+};
+
+/* Go forces strictly increasing times on everything it hands out. */
+static inline int64_t trace_reader_force_time(pg_trace_reader *r, int64_t t)
+{
+    if (t <= r->last_ts)
+        t = r->last_ts + 1;
+    r->last_ts = t;
+    if (unlikely(!r->started)) {
+        r->started = 1;
+        r->start_ts = t;
+    }
+    return t;
+}
+
+size_t trace_heap_sift_up(pg_trace_reader *r, size_t i);
+void trace_heap_sift_down(pg_trace_reader *r, size_t i);
+void trace_heap_remove(pg_trace_reader *r, size_t i);
+
+/* Restores the heap after the time of entry i changed. Inline because it
+ * runs once per event, and usually ends at once: a thread's events come in
+ * runs, so its next one mostly keeps its place (no earlier than its parent,
+ * no later than its children: then neither sift would move it). */
+static inline void trace_heap_update(pg_trace_reader *r, size_t i)
+{
+    const trace_hent *h = r->heap;
+    size_t l = 2 * i + 1, n = r->nheap;
+    int64_t t = h[i].time;
+    if ((i == 0 || h[(i - 1) / 2].time <= t) && (l >= n || h[l].time >= t) &&
+        (l + 1 >= n || h[l + 1].time >= t))
+        return;
+    if (trace_heap_sift_up(r, i) != i)
+        return;
+    trace_heap_sift_down(r, i);
+}
+
+/* The cold steps of trace_drive_step. refresh: the next generation's Sync
+ * (or the final one, or the one before a damage report) into *ev: 1, or -1
+ * (err set). sample: the next CPU sample into *ev. sort_frontier: Go's sort
+ * of the frontier when its earliest event must wait. stuck: the error when
+ * no event can happen. damaged: appends the count of complete generations
+ * to the error. fail: marks the reader spent and copies its error. */
+int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err);
+void trace_reader_sample(pg_trace_reader *r, pg_trace_event *ev);
+void trace_reader_sort_frontier(pg_trace_reader *r);
+void trace_reader_stuck(pg_trace_reader *r);
+void trace_reader_damaged(pg_trace_reader *r);
+int trace_reader_fail(pg_trace_reader *r, pg_error *err);
 
 #endif
