@@ -14,13 +14,17 @@
  * anchor is at or after the current window start, so a restart wipes exactly
  * what precedes it).
  *
- * State is per live goroutine (struct gor, 32 bytes, plus a slot of the id
- * map), per open region/task/STW, per distinct name, and the utilisation
- * series (mmu.h). A trace damaged in the middle of a generation is read a
- * second time up to the last complete generation, so the figures never
- * include half a generation (the reader hands out a generation's events
- * only after reading all of it, so this is rare: it takes a generation that
- * decodes but cannot be ordered).
+ * The engine is the reader's sink (trace_drive.h): the reader's per-event
+ * step is compiled into this file, so that each goroutine transition runs
+ * the engine's code inlined where the ordering made it, with its from/to
+ * states known, and finds its goroutine's record by the reader's slot
+ * rather than by a second id lookup. State is per live goroutine (struct
+ * gor, 40 bytes), per open region/task/STW, per distinct name, and the
+ * utilisation series (mmu.h). A trace damaged in the middle of a generation
+ * is read a second time up to the last complete generation, so the figures
+ * never include half a generation (the reader hands out a generation's
+ * events only after reading all of it, so this is rare: it takes a
+ * generation that decodes but cannot be ordered).
  */
 #include <limits.h>
 #include <stddef.h>
@@ -33,7 +37,11 @@
 #include "pg_intern.h"
 #include "pg_trace.h"
 #include "pg_trace_metrics.h"
-#include "trace_internal.h" /* trace_map */
+#include "trace_internal.h" /* trace_map, the reader */
+
+/* The per-event helpers: inlined into each goroutine transition, where its
+ * from/to states are known. */
+#define HOT __attribute__((always_inline)) static inline
 
 /* Goroutine classes for P-time (known once the entry function is). */
 enum { CLS_UNKNOWN, CLS_USER, CLS_RUNTIME, CLS_WORKER };
@@ -182,13 +190,13 @@ static pg_trace_stat *stat_at(stat_table *t, size_t id)
  * overflow; totals of goroutine-time and P-time saturate instead. */
 #define TIME_MAX ((int64_t)1 << 62)
 
-static void add_sat(int64_t *acc, int64_t v)
+HOT void add_sat(int64_t *acc, int64_t v)
 {
     if (__builtin_add_overflow(*acc, v, acc))
         *acc = INT64_MAX;
 }
 
-static int64_t mul_sat(int64_t a, int64_t b)
+HOT int64_t mul_sat(int64_t a, int64_t b)
 {
     int64_t r;
     return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
@@ -352,8 +360,7 @@ static inline gor *gor_at(engine *e, uint32_t i)
 
 /* The record of goroutine g at the reader's slot, created in state `state`
  * when new (slots are reused once a goroutine has ended). */
-__attribute__((always_inline)) static inline uint32_t gor_get(engine *e, uint32_t slot, int64_t g,
-                                                              uint8_t state)
+HOT uint32_t gor_get(engine *e, uint32_t slot, int64_t g, uint8_t state)
 {
     if (unlikely(slot >= e->cap_gs)) {
         size_t old = e->cap_gs;
@@ -371,7 +378,7 @@ __attribute__((always_inline)) static inline uint32_t gor_get(engine *e, uint32_
 
 /* ---- P-time of running goroutines ---- */
 
-static int run_class(const gor *r)
+HOT int run_class(const gor *r)
 {
     switch (r->cls) {
     case CLS_WORKER:
@@ -389,7 +396,7 @@ static int run_class(const gor *r)
 
 /* Charges the running goroutine's time since its segment began (outside
  * stop-the-worlds, which P-time charges to the STW classes). */
-static void seg_close(engine *e, uint32_t gi, int64_t g)
+HOT void seg_close(engine *e, uint32_t gi, int64_t g)
 {
     gor *r = gor_at(e, gi);
     if (r->state != PG_TRACE_G_RUNNING)
@@ -483,7 +490,7 @@ static void set_gc_flags(engine *e, uint32_t gi, int64_t g, uint8_t flag, int on
 
 /* ---- blocking intervals ---- */
 
-static void add_block(engine *e, int k, int64_t lo, int64_t hi)
+HOT void add_block(engine *e, int k, int64_t lo, int64_t hi)
 {
     if (hi > lo)
         add_sat(&e->whole.block[k], hi - lo);
@@ -560,8 +567,7 @@ static int harness_wait(const pg_trace_stack *stack)
     return 0;
 }
 
-static void block_transition(engine *e, uint32_t gi, int64_t g, const pg_trace_go_state *st,
-                             int64_t t)
+HOT void block_transition(engine *e, uint32_t gi, int64_t g, const pg_trace_go_state *st, int64_t t)
 {
     gor *r = gor_at(e, gi);
     if (r->open != OPEN_NONE && st->to != open_state[r->open]) {
@@ -621,8 +627,7 @@ static void gor_settle(engine *e, uint32_t gi, int64_t g)
     pending_settle(e, g, 0);
 }
 
-__attribute__((always_inline)) static inline void on_go_state(engine *e, const pg_trace_event *ev,
-                                                             uint32_t slot)
+HOT void on_go_state(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     const pg_trace_go_state *st = &ev->u.go;
     int64_t g = st->g, t = e->now;
@@ -872,7 +877,7 @@ static void on_gomaxprocs(engine *e, const pg_trace_event *ev)
 }
 
 /* P-time of the gap before an event, in the state before it. */
-static void charge_gap(engine *e, int64_t dt)
+HOT void charge_gap(engine *e, int64_t dt)
 {
     if (e->gc_stw_open > 0 || e->other_stw_open > 0) {
         int k = e->gc_stw_open > 0 ? PT_GC_STW : PT_STW_OTHER;
@@ -901,7 +906,7 @@ static void charge_gap(engine *e, int64_t dt)
 
 /* Moves the engine's clock to the event's time (ns since the first event,
  * at most TIME_MAX), charging the gap before it. */
-__attribute__((always_inline)) static inline int64_t engine_time(engine *e, int64_t abs)
+HOT int64_t engine_time(engine *e, int64_t abs)
 {
     int64_t t = 0;
     if (unlikely(!e->have_time)) {
@@ -919,7 +924,7 @@ __attribute__((always_inline)) static inline int64_t engine_time(engine *e, int6
 }
 
 /* The utilisation series after an event at t. */
-__attribute__((always_inline)) static inline void engine_series(engine *e, int64_t t)
+HOT void engine_series(engine *e, int64_t t)
 {
     if (e->procs > 0) {
         int64_t gc = e->gc_stw_open > 0 ? e->procs : e->n_gc_running;
@@ -978,9 +983,7 @@ static void engine_other(engine *e, const pg_trace_event *ev, uint32_t slot)
  * where the ordering made it, with its from/to states known. */
 typedef engine trace_sink;
 
-__attribute__((always_inline)) static inline void trace_sink_event(engine *e,
-                                                                   const pg_trace_event *ev,
-                                                                   uint32_t slot)
+HOT void trace_sink_event(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     e->events++;
     e->mid = ev->kind != PG_TRACE_SYNC;

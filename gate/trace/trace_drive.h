@@ -265,7 +265,8 @@ DRIVE_INLINE int proc_status(adv *a)
             old = PG_TRACE_P_IDLE;
         } else if (s->status != status) {
             return BROKEN("inconsistent status for proc %lld: old %s vs. new %s", (long long)pid,
-                          trace_order_pstatus_name(s->status), trace_order_pstatus_name((uint8_t)status));
+                          trace_order_pstatus_name(s->status),
+                          trace_order_pstatus_name((uint8_t)status));
         }
         s->seq_gen = a->gen;
         s->seq = 0;
@@ -386,7 +387,8 @@ DRIVE_INLINE int go_status(adv *a)
         slot = gslot(o, s);
         if (s->status != status)
             return BROKEN("inconsistent status for goroutine %lld: old %s vs. new %s",
-                          (long long)gid, trace_order_gstatus_name(s->status), trace_order_gstatus_name((uint8_t)status));
+                          (long long)gid, trace_order_gstatus_name(s->status),
+                          trace_order_gstatus_name((uint8_t)status));
         s->seq_gen = a->gen;
         s->seq = 0;
     } else if (a->gen == o->initial_gen) {
@@ -732,7 +734,8 @@ DRIVE_INLINE int user_region(adv *a)
             s->regions_cap = s->regions_cap ? 2 * s->regions_cap : 4;
             s->regions = pg_xrealloc(s->regions, s->regions_cap * sizeof *s->regions);
         }
-        s->regions[s->nregions++] = (trace_region){task, trace_order_name(a->o, a->gt, a->c->args[1], name)};
+        s->regions[s->nregions++] =
+            (trace_region){task, trace_order_name(a->o, a->gt, a->c->args[1], name)};
     } else if (s->nregions) {
         /* An end without any begin is a region from before the trace. */
         const trace_region *top = &s->regions[s->nregions - 1];

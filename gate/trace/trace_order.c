@@ -49,7 +49,6 @@ void trace_order_free(trace_order *o)
 
 /* ---- state tables ---- */
 
-
 uint32_t trace_order_gnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen)
 {
     uint32_t i;
@@ -79,7 +78,6 @@ void trace_order_gdel(trace_order *o, int64_t id)
     o->gs_free[o->ngs_free++] = i;
 }
 
-
 void trace_order_pnew(trace_order *o, int64_t id, uint8_t status, uint64_t gen)
 {
     o->ps = pg_xgrow(o->ps, &o->ps_cap, o->nps + 1, sizeof *o->ps);
@@ -104,10 +102,7 @@ uint32_t trace_order_mnew(trace_order *o, int64_t id, int64_t g, int64_t p)
     return (uint32_t)o->nms++;
 }
 
-
 /* ---- ranges (rangeState) ---- */
-
-
 
 void trace_order_add_range(trace_ranges *r, uint8_t typ, uint64_t desc)
 {
@@ -120,7 +115,8 @@ void trace_order_add_range(trace_ranges *r, uint8_t typ, uint64_t desc)
 
 /* ---- errors ---- */
 
-int trace_order_broken(pg_error *err, const trace_gen *g, const trace_cursor *c, const char *fmt, ...)
+int trace_order_broken(pg_error *err, const trace_gen *g, const trace_cursor *c, const char *fmt,
+                       ...)
 {
     char what[512];
     va_list ap;
@@ -144,7 +140,6 @@ const char *trace_order_pstatus_name(uint8_t s)
                                             "SyscallAbandoned"};
     return s < PS_COUNT ? n[s] : "Bad";
 }
-
 
 size_t trace_order_name(trace_order *o, const trace_gen *gt, uint64_t id, pg_trace_str name)
 {
