@@ -19,6 +19,10 @@
  * This file is a template: a consumer defines, before including it,
  *
  *     typedef struct ... trace_sink;
+ *     // where to build the next event: a place of the sink's, or `local`
+ *     // (the step's own, valid until the event is delivered)
+ *     static inline pg_trace_event *trace_sink_slot(trace_sink *s, pg_trace_event *local);
+ *     // the event built there is finished
  *     static inline void trace_sink_event(trace_sink *s, const pg_trace_event *ev,
  *                                         uint32_t slot);
  *
@@ -104,7 +108,7 @@ typedef struct adv {
     uint64_t gen;
     pg_error *err;
     sctx cur, newc;
-    pg_trace_event ev; /* the event being built */
+    pg_trace_event ev; /* the local of trace_sink_slot */
 } adv;
 
 #define BROKEN(...) trace_order_broken(a->err, a->gt, a->c, __VA_ARGS__)
@@ -136,11 +140,11 @@ DRIVE_INLINE const char *check_ctx(sctx c, int m, int p, int g)
 
 /* ---- emitting events ---- */
 
-/* Starts the event of this advance in context ctx, at the cursor's time;
+/* Starts an event of this advance in context ctx, where the sink wants it;
  * the caller sets its kind and union member (all of it) and delivers it. */
 DRIVE_INLINE pg_trace_event *emit_in(adv *a, sctx ctx)
 {
-    pg_trace_event *e = &a->ev;
+    pg_trace_event *e = trace_sink_slot(a->sink, &a->ev);
     e->m = ctx.m;
     e->p = ctx.p;
     e->g = ctx.g;
@@ -1126,7 +1130,7 @@ DRIVE_INLINE int drive_try(pg_trace_reader *r, trace_sink *sink, size_t i)
     return 1;
 }
 
-/* Delivers a Sync or a CPU sample built by the reader. */
+/* Delivers a Sync or a CPU sample, built by the reader into the sink's slot. */
 DRIVE_INLINE void drive_deliver(pg_trace_reader *r, trace_sink *sink, pg_trace_event *ev)
 {
     ev->time = trace_reader_force_time(r, ev->time);
@@ -1144,18 +1148,19 @@ DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error
         return 0;
     trace_gen *g = &r->gen;
     int samples_left = r->have_gen && g->next_sample < g->nsamples;
+    pg_trace_event local;
     if (unlikely(r->nheap == 0 && !samples_left)) {
-        pg_trace_event ev;
-        int rc = trace_reader_refresh(r, &ev, err);
+        pg_trace_event *ev = trace_sink_slot(sink, &local);
+        int rc = trace_reader_refresh(r, ev, err);
         if (rc > 0)
-            drive_deliver(r, sink, &ev);
+            drive_deliver(r, sink, ev);
         return rc;
     }
     if (unlikely(samples_left) &&
         (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
-        pg_trace_event ev;
-        trace_reader_sample(r, &ev);
-        drive_deliver(r, sink, &ev);
+        pg_trace_event *ev = trace_sink_slot(sink, &local);
+        trace_reader_sample(r, ev);
+        drive_deliver(r, sink, ev);
         return 1;
     }
     /* The earliest event first; rarely it must wait, and the others are
