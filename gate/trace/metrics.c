@@ -1229,7 +1229,7 @@ static int run(engine *e, pg_trace_reader *r, uint64_t stop, int *mid, pg_error 
         if (e->stopped)
             break;
     *mid = e->mid;
-    return rc > 0 ? 1 : rc;
+    return rc;
 }
 
 static pg_trace_metrics *compute(const source *src, const pg_trace_metrics_options *opts,

@@ -327,25 +327,35 @@ void trace_reader_stuck(pg_trace_reader *r)
 /* ---- handing the events out ---- */
 
 /* The first event of a step goes straight into the caller's struct
- * (order.direct), the rest to the queue. */
-static pg_trace_event *queue_slot(trace_order *o)
+ * (r->direct), the rest to the queue (allocated on first use: readers
+ * driven by the metrics engine never need it). */
+static pg_trace_event *queue_slot(pg_trace_reader *r)
 {
-    pg_trace_event *e = o->direct;
+    pg_trace_event *e = r->direct;
     if (e) {
-        o->direct = NULL;
+        r->direct = NULL;
         return e;
     }
-    if (o->qend - o->qstart == o->qcap) {
-        pg_trace_event *nq = pg_xmalloc(2 * o->qcap * sizeof *nq);
-        for (size_t i = o->qstart; i < o->qend; i++)
-            nq[i - o->qstart] = o->q[i & (o->qcap - 1)];
-        free(o->q);
-        o->q = nq;
-        o->qend -= o->qstart;
-        o->qstart = 0;
-        o->qcap *= 2;
+    if (r->qend - r->qstart == r->qcap) {
+        size_t cap = r->qcap ? 2 * r->qcap : 8;
+        pg_trace_event *nq = pg_xmalloc(cap * sizeof *nq);
+        for (size_t i = r->qstart; i < r->qend; i++)
+            nq[i - r->qstart] = r->q[i & (r->qcap - 1)];
+        free(r->q);
+        r->q = nq;
+        r->qend -= r->qstart;
+        r->qstart = 0;
+        r->qcap = cap;
     }
-    return &o->q[o->qend++ & (o->qcap - 1)];
+    return &r->q[r->qend++ & (r->qcap - 1)];
+}
+
+/* The next queued event, valid until the next step; NULL if none. */
+static const pg_trace_event *queue_pop(pg_trace_reader *r)
+{
+    if (r->qstart == r->qend)
+        return NULL;
+    return &r->q[r->qstart++ & (r->qcap - 1)];
 }
 
 typedef pg_trace_reader trace_sink;
@@ -353,7 +363,7 @@ typedef pg_trace_reader trace_sink;
 static inline pg_trace_event *trace_sink_slot(trace_sink *r, pg_trace_event *local)
 {
     (void)local;
-    return queue_slot(&r->order);
+    return queue_slot(r);
 }
 
 /* Built in place: nothing more to do. */
@@ -367,16 +377,16 @@ static inline void trace_sink_event(trace_sink *r, const pg_trace_event *ev, uin
 int pg_trace_reader_next(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
 {
     for (;;) {
-        const pg_trace_event *q = trace_order_pop(&r->order);
+        const pg_trace_event *q = queue_pop(r);
         if (unlikely(q != NULL)) {
             *ev = *q;
             r->end_ts = ev->time;
             return 1;
         }
-        r->order.direct = ev;
+        r->direct = ev;
         int rc = trace_drive_step(r, r, err);
-        int direct = r->order.direct == NULL;
-        r->order.direct = NULL;
+        int direct = r->direct == NULL;
+        r->direct = NULL;
         if (rc <= 0)
             return rc;
         if (likely(direct)) {
@@ -439,6 +449,7 @@ void pg_trace_reader_free(pg_trace_reader *r)
     trace_input_close(&r->in);
     trace_gen_free(&r->gen);
     trace_order_free(&r->order);
+    free(r->q);
     free(r->heap);
     free(r->order_idx);
     free(r->heap_tmp);

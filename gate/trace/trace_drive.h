@@ -157,13 +157,21 @@ DRIVE_INLINE pg_trace_event *emit(adv *a)
     return emit_in(a, a->cur);
 }
 
-/* Hands the event to the consumer, its time forced past the previous one
+/* Hands an event to the consumer, its time forced past the previous one
  * (as Go does); slot is the trace_order index of the goroutine it is about
  * (TRACE_NONE_IDX: none). */
+DRIVE_INLINE void drive_deliver(pg_trace_reader *r, trace_sink *sink, pg_trace_event *ev,
+                                uint32_t slot)
+{
+    ev->time = trace_reader_force_time(r, ev->time);
+    trace_sink_event(sink, ev, slot);
+}
+
+/* The event of this advance happens at the cursor's time. */
 DRIVE_INLINE void deliver(adv *a, pg_trace_event *e, uint32_t slot)
 {
-    e->time = trace_reader_force_time(a->r, a->c->time);
-    trace_sink_event(a->sink, e, slot);
+    e->time = a->c->time;
+    drive_deliver(a->r, a->sink, e, slot);
 }
 
 DRIVE_INLINE int done(adv *a, pg_trace_event *e, uint32_t slot)
@@ -1130,13 +1138,6 @@ DRIVE_INLINE int drive_try(pg_trace_reader *r, trace_sink *sink, size_t i)
     return 1;
 }
 
-/* Delivers a Sync or a CPU sample, built by the reader into the sink's slot. */
-DRIVE_INLINE void drive_deliver(pg_trace_reader *r, trace_sink *sink, pg_trace_event *ev)
-{
-    ev->time = trace_reader_force_time(r, ev->time);
-    trace_sink_event(sink, ev, TRACE_NONE_IDX);
-}
-
 /* One step of the reader: delivers a Sync, a CPU sample or the events of
  * one advance to sink. Returns 1, 0 at the end of the trace, -1 on damage
  * (err: see pg_trace_reader_next; the reader is spent). */
@@ -1153,14 +1154,14 @@ DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error
         pg_trace_event *ev = trace_sink_slot(sink, &local);
         int rc = trace_reader_refresh(r, ev, err);
         if (rc > 0)
-            drive_deliver(r, sink, ev);
+            drive_deliver(r, sink, ev, TRACE_NONE_IDX);
         return rc;
     }
     if (unlikely(samples_left) &&
         (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
         pg_trace_event *ev = trace_sink_slot(sink, &local);
         trace_reader_sample(r, ev);
-        drive_deliver(r, sink, ev);
+        drive_deliver(r, sink, ev, TRACE_NONE_IDX);
         return 1;
     }
     /* The earliest event first; rarely it must wait, and the others are

@@ -565,11 +565,6 @@ typedef struct trace_order {
     int gc_state; /* 0 undetermined, 1 not running, 2 running */
     uint64_t initial_gen;
     int have_initial_gen;
-    /* Where the next emitted event goes, if set (the caller's event: no
-     * copy); the rest go to the ring buffer of ready events. */
-    pg_trace_event *direct;
-    pg_trace_event *q;
-    size_t qstart, qend, qcap;
 } trace_order;
 
 void trace_order_init(trace_order *o);
@@ -593,15 +588,6 @@ int trace_order_broken(pg_error *err, const trace_gen *g, const trace_cursor *c,
                        ...) __attribute__((format(printf, 4, 5)));
 const char *trace_order_gstatus_name(uint8_t s);
 const char *trace_order_pstatus_name(uint8_t s);
-
-/* The next queued event (pg_trace.c's sink: the events of an advance after
- * the first), valid until the next advance; NULL if none. */
-static inline const pg_trace_event *trace_order_pop(trace_order *o)
-{
-    if (o->qstart == o->qend)
-        return NULL;
-    return &o->q[o->qstart++ & (o->qcap - 1)];
-}
 
 /* ---- the reader (pg_trace.c; its per-event step is trace_drive.h) ---- */
 
@@ -638,6 +624,11 @@ struct pg_trace_reader {
     int64_t start_ts; /* and of the first */
     int64_t end_ts;   /* of the latest handed out by pg_trace_reader_next */
     int started;
+    /* pg_trace_reader_next's sink: where the next event is built, if set
+     * (the caller's struct: no copy); the rest go to a ring buffer */
+    pg_trace_event *direct;
+    pg_trace_event *q;
+    size_t qstart, qend, qcap;
 };
 
 /* Go forces strictly increasing times on everything it hands out. */

@@ -19,8 +19,6 @@ void trace_order_init(trace_order *o)
     o->names = pg_intern_create();
     trace_cmap_init(&o->g_of_id);
     trace_cmap_init(&o->p_of_id);
-    o->qcap = 8;
-    o->q = pg_xmalloc(o->qcap * sizeof *o->q);
 }
 
 void trace_order_free(trace_order *o)
@@ -43,7 +41,6 @@ void trace_order_free(trace_order *o)
     trace_map_free(&o->task_of_id);
     pg_intern_free(o->names);
     free(o->name_of_str);
-    free(o->q);
     memset(o, 0, sizeof *o);
 }
 
