@@ -238,6 +238,14 @@ static int deliver_sync(pg_trace_reader *r, pg_trace_event *ev, int64_t t, int w
     return 1;
 }
 
+/* Keeps trace_drive_step's filter: the time of the next CPU sample. */
+static void sample_filter(pg_trace_reader *r)
+{
+    const trace_gen *g = &r->gen;
+    r->sample_time =
+        r->have_gen && g->next_sample < g->nsamples ? g->samples[g->next_sample].time : INT64_MAX;
+}
+
 /* Go's "refresh the generation" step: a Sync for the new generation, the
  * final Sync, or the Sync that precedes a damage report. */
 int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
@@ -245,6 +253,7 @@ int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
     if (r->pending == 2)
         return trace_reader_fail(r, err);
     r->have_gen = 0;
+    sample_filter(r);
     if (r->pending == 1) {
         trace_reader_damaged(r);
         r->pending = 2;
@@ -281,6 +290,7 @@ int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
         if (n)
             heap_insert(r, (uint32_t)i);
     }
+    sample_filter(r);
     return deliver_sync(r, ev, trace_freq_mul(r->gen.freq, r->gen.min_ts), 1);
 }
 
@@ -305,6 +315,7 @@ void trace_reader_sample(pg_trace_reader *r, pg_trace_event *ev)
     ev->p = s->p;
     ev->g = s->g;
     ev->stack = sample_stack(g, s->stack);
+    sample_filter(r);
 }
 
 /* Names the events that wait on each other when nothing can advance. */

@@ -68,7 +68,8 @@ DRIVE_INLINE trace_gstate *gget(trace_order *o, int64_t id)
 
 DRIVE_INLINE uint32_t gslot(const trace_order *o, const trace_gstate *s)
 {
-    return (uint32_t)(s - o->gs);
+    (void)o;
+    return s->slot; /* not s - o->gs: a division by the struct's size */
 }
 
 DRIVE_INLINE trace_pstate *pget(trace_order *o, int64_t id)
@@ -1138,34 +1139,10 @@ DRIVE_INLINE int drive_try(pg_trace_reader *r, trace_sink *sink, size_t i)
     return 1;
 }
 
-/* One step of the reader: delivers a Sync, a CPU sample or the events of
- * one advance to sink. Returns 1, 0 at the end of the trace, -1 on damage
- * (err: see pg_trace_reader_next; the reader is spent). */
-DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error *err)
+/* The events of one advance: the earliest event first; rarely it must wait,
+ * and the others are tried by time. */
+DRIVE_INLINE int drive_events(pg_trace_reader *r, trace_sink *sink, pg_error *err)
 {
-    if (unlikely(r->failed))
-        return trace_reader_fail(r, err);
-    if (unlikely(r->done))
-        return 0;
-    trace_gen *g = &r->gen;
-    int samples_left = r->have_gen && g->next_sample < g->nsamples;
-    pg_trace_event local;
-    if (unlikely(r->nheap == 0 && !samples_left)) {
-        pg_trace_event *ev = trace_sink_slot(sink, &local);
-        int rc = trace_reader_refresh(r, ev, err);
-        if (rc > 0)
-            drive_deliver(r, sink, ev, TRACE_NONE_IDX);
-        return rc;
-    }
-    if (unlikely(samples_left) &&
-        (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
-        pg_trace_event *ev = trace_sink_slot(sink, &local);
-        trace_reader_sample(r, ev);
-        drive_deliver(r, sink, ev, TRACE_NONE_IDX);
-        return 1;
-    }
-    /* The earliest event first; rarely it must wait, and the others are
-     * tried by time. */
     size_t i = 0;
     int rc;
     while (unlikely((rc = drive_try(r, sink, i)) == 0)) {
@@ -1182,6 +1159,36 @@ DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error
         return trace_reader_fail(r, err);
     }
     return 1;
+}
+
+/* One step of the reader: delivers a Sync, a CPU sample or the events of
+ * one advance to sink. Returns 1, 0 at the end of the trace, -1 on damage
+ * (err: see pg_trace_reader_next; the reader is spent). */
+DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error *err)
+{
+    if (unlikely(r->failed))
+        return trace_reader_fail(r, err);
+    if (unlikely(r->done))
+        return 0;
+    /* sample_time only filters: a Sync or a CPU sample can be due only when
+     * the frontier is empty or a sample is earlier than its first event. */
+    if (unlikely(r->nheap == 0 || r->sample_time < r->heap[0].time)) {
+        trace_gen *g = &r->gen;
+        pg_trace_event local, *ev = trace_sink_slot(sink, &local);
+        int rc = 0;
+        if (r->have_gen && g->next_sample < g->nsamples &&
+            (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
+            trace_reader_sample(r, ev);
+            rc = 1;
+        } else if (r->nheap == 0) {
+            rc = trace_reader_refresh(r, ev, err); /* 1 or -1 */
+        }
+        if (rc > 0)
+            drive_deliver(r, sink, ev, TRACE_NONE_IDX);
+        if (rc != 0)
+            return rc;
+    }
+    return drive_events(r, sink, err);
 }
 
 #undef NONE

@@ -529,7 +529,9 @@ static int load_batch(const trace_gen *g, trace_cursor *c, uint32_t nb, size_t s
 {
     const trace_batch *b = &g->batches[nb];
     c->batch = nb;
-    c->last_ts = 0;
+    /* The batch's base time, before its first event is decoded: the inlined
+     * trace_cursor_next needs no check for it. */
+    c->last_ts = trace_gen_ns(g, b->time);
     if (g->src_mem) {
         c->start = g->src_mem + b->src_off;
     } else {
@@ -582,8 +584,6 @@ int trace_cursor_next_slow(const trace_gen *g, trace_cursor *c, pg_error *err)
         if (load_batch(g, c, nb, (size_t)(c - g->cursors), err))
             return -1;
     }
-    if (c->last_ts == 0)
-        c->last_ts = trace_gen_ns(g, g->batches[c->batch].time);
     const uint8_t *p = c->p;
     uint8_t typ = *p++;
     const trace_spec *spec = &trace_specs[typ];

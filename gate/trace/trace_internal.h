@@ -470,7 +470,7 @@ __attribute__((always_inline)) static inline int trace_cursor_next(const trace_g
 {
     const uint8_t *p = c->p;
     /* 51 bytes hold the longest event: a type byte and five 10-byte varints. */
-    if (unlikely(c->end - p < 51 || c->last_ts == 0 || !trace_specs[p[0]].timed))
+    if (unlikely(c->end - p < 51 || !trace_specs[p[0]].timed))
         return trace_cursor_next_slow(g, c, err);
     uint8_t typ = *p++;
     int nargs = trace_specs[typ].nargs - 1;
@@ -514,6 +514,7 @@ typedef struct trace_region {
 typedef struct trace_gstate {
     int64_t id;
     uint8_t status;
+    uint32_t slot; /* its own index in trace_order.gs (the sinks' slot) */
     uint64_t seq_gen, seq;
     trace_region *regions;
     uint32_t nregions, regions_cap;
@@ -606,6 +607,7 @@ struct pg_trace_reader {
     trace_order order;
     trace_hent *heap; /* Go's frontier */
     size_t nheap, heap_cap;
+    int64_t sample_time; /* of the next CPU sample; INT64_MAX: none */
     uint32_t *order_idx; /* scratch for sorting the frontier */
     size_t order_idx_cap;
     trace_hent *heap_tmp;

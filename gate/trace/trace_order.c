@@ -59,6 +59,7 @@ uint32_t trace_order_gnew(trace_order *o, int64_t id, uint8_t status, uint64_t g
     trace_gstate *s = &o->gs[i];
     s->id = id;
     s->status = status;
+    s->slot = i;
     s->seq_gen = gen;
     s->seq = 0;
     s->nregions = 0;
