@@ -109,7 +109,11 @@ typedef struct adv {
     uint64_t gen;
     pg_error *err;
     sctx cur, newc;
-    pg_trace_event ev; /* the local of trace_sink_slot */
+    /* the locals of trace_sink_slot, not members: a consumer that takes
+     * an event's address would keep the whole adv in memory. Goroutine
+     * transitions have their own, so that a consumer that only reads them
+     * inline can keep their fields in registers. */
+    pg_trace_event *local, *go_local;
 } adv;
 
 #define BROKEN(...) trace_order_broken(a->err, a->gt, a->c, __VA_ARGS__)
@@ -141,16 +145,22 @@ DRIVE_INLINE const char *check_ctx(sctx c, int m, int p, int g)
 
 /* ---- emitting events ---- */
 
-/* Starts an event of this advance in context ctx, where the sink wants it;
- * the caller sets its kind and union member (all of it) and delivers it. */
-DRIVE_INLINE pg_trace_event *emit_in(adv *a, sctx ctx)
+/* Starts an event of this advance in context ctx, where the sink wants it
+ * (or in `local`); the caller sets its kind and union member (all of it)
+ * and delivers it. */
+DRIVE_INLINE pg_trace_event *emit_at(adv *a, pg_trace_event *local, sctx ctx)
 {
-    pg_trace_event *e = trace_sink_slot(a->sink, &a->ev);
+    pg_trace_event *e = trace_sink_slot(a->sink, local);
     e->m = ctx.m;
     e->p = ctx.p;
     e->g = ctx.g;
     e->stack = (pg_trace_stack){NULL, 0};
     return e;
+}
+
+DRIVE_INLINE pg_trace_event *emit_in(adv *a, sctx ctx)
+{
+    return emit_at(a, a->local, ctx);
 }
 
 DRIVE_INLINE pg_trace_event *emit(adv *a)
@@ -232,7 +242,7 @@ DRIVE_INLINE int own_done(adv *a, pg_trace_event *e, uint32_t slot)
 
 DRIVE_INLINE pg_trace_event *emit_go(adv *a, sctx ctx, int64_t g, uint8_t from, uint8_t to)
 {
-    pg_trace_event *e = emit_in(a, ctx);
+    pg_trace_event *e = emit_at(a, a->go_local, ctx);
     e->kind = PG_TRACE_GO_STATE;
     e->u.go =
         (pg_trace_go_state){g, (pg_trace_gstate)from, (pg_trace_gstate)to, {"", 0}, {NULL, 0}, 0};
@@ -997,6 +1007,9 @@ DRIVE_INLINE int drive_advance(pg_trace_reader *r, trace_sink *sink, trace_curso
         o->have_initial_gen = 1;
     }
     adv a;
+    pg_trace_event local, go_local;
+    a.local = &local;
+    a.go_local = &go_local;
     a.r = r;
     a.sink = sink;
     a.o = o;
