@@ -289,6 +289,10 @@ typedef struct engine {
 
     int64_t n_running, n_gc_running;
     int gc_stw_open, other_stw_open;
+    /* procs, n_gc_running or gc_stw_open changed since the utilisation
+     * series last took the state: engine_series has work to do */
+    int series_dirty;
+    int gap_plain; /* no stop-the-world open and procs known: see charge_gap */
     int64_t clock; /* time outside stop-the-worlds */
 
     int mark_open, mark_bench;
@@ -328,6 +332,7 @@ static void engine_init(engine *e)
     e->task_names.ids = pg_intern_create();
     e->reasons.ids = pg_intern_create();
     mmu_series_init(&e->series);
+    e->series_dirty = 1;
     e->ws = -1; /* no window yet: every time is after it */
 }
 
@@ -486,6 +491,7 @@ static void set_gc_flags(engine *e, uint32_t gi, int64_t g, uint8_t flag, int on
     r->flags = on ? (uint8_t)(r->flags | flag) : (uint8_t)(r->flags & ~flag);
     int after = running && (r->flags & (G_ASSIST | G_GCRUN));
     e->n_gc_running += after - before;
+    e->series_dirty = 1;
 }
 
 /* ---- blocking intervals ---- */
@@ -638,8 +644,10 @@ HOT void on_go_state(engine *e, const pg_trace_event *ev, uint32_t slot)
     if (was && !is) {
         seg_close(e, gi, g);
         e->n_running--;
-        if (r->flags & (G_ASSIST | G_GCRUN))
+        if (r->flags & (G_ASSIST | G_GCRUN)) {
             e->n_gc_running--;
+            e->series_dirty = 1;
+        }
         r->flags &= (uint8_t)~G_GCRUN;
     }
     r->state = (uint8_t)st->to;
@@ -649,8 +657,10 @@ HOT void on_go_state(engine *e, const pg_trace_event *ev, uint32_t slot)
     if (!was && is) {
         r->seg_start = e->clock;
         e->n_running++;
-        if (r->flags & G_ASSIST)
+        if (r->flags & G_ASSIST) {
             e->n_gc_running++;
+            e->series_dirty = 1;
+        }
     }
     block_transition(e, gi, g, st, t);
     if (is && st->from != PG_TRACE_G_RUNNING && !(r->flags & G_STARTED)) {
@@ -709,6 +719,13 @@ static int stack_has(const pg_trace_stack *s, const char *fn)
 }
 
 /* Returns 1 when the window starts with this event. */
+/* After a change of the stop-the-worlds open or of GOMAXPROCS. */
+static void stw_changed(engine *e)
+{
+    e->series_dirty = 1;
+    e->gap_plain = e->gc_stw_open == 0 && e->other_stw_open == 0 && e->procs > 0;
+}
+
 static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     int64_t t = e->now;
@@ -725,6 +742,7 @@ static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
             e->gc_stw_open++;
         else
             e->other_stw_open++;
+        stw_changed(e);
         return 0;
     }
     case PG_TRACE_STW_END: {
@@ -746,9 +764,12 @@ static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
         }
         if (!s.gc) {
             e->other_stw_open--;
+            stw_changed(e);
             return 0;
         }
-        if (--e->gc_stw_open == 0 && e->window_pending) {
+        e->gc_stw_open--;
+        stw_changed(e);
+        if (e->gc_stw_open == 0 && e->window_pending) {
             e->window_pending = 0;
             return 1;
         }
@@ -874,11 +895,21 @@ static void on_gomaxprocs(engine *e, const pg_trace_event *ev)
         mmu_series_add(&e->series, e->now, 0, (uint32_t)v);
     }
     e->procs = (int64_t)v;
+    stw_changed(e);
 }
 
 /* P-time of the gap before an event, in the state before it. */
 HOT void charge_gap(engine *e, int64_t dt)
 {
+    int64_t n = e->n_running;
+    if (likely(e->gap_plain)) {
+        e->clock += dt;
+        if (e->procs > n)
+            add_sat(&e->whole.pt[PT_IDLE], mul_sat(e->procs - n, dt));
+        else
+            add_sat(&e->whole.pt[PT_OVERCOMMIT], mul_sat(n - e->procs, dt));
+        return;
+    }
     if (e->gc_stw_open > 0 || e->other_stw_open > 0) {
         int k = e->gc_stw_open > 0 ? PT_GC_STW : PT_STW_OTHER;
         if (e->procs == 0) {
@@ -888,20 +919,13 @@ HOT void charge_gap(engine *e, int64_t dt)
         add_sat(&e->whole.pt[k], mul_sat(e->procs, dt));
         return;
     }
+    /* No GOMAXPROCS yet: kept by the number running until it comes. */
     e->clock += dt;
-    int64_t n = e->n_running;
-    if (e->procs == 0) {
-        size_t old = e->cap_pre;
-        e->pre_by_running =
-            pg_xgrow(e->pre_by_running, &e->cap_pre, (size_t)n + 1, sizeof *e->pre_by_running);
-        memset(e->pre_by_running + old, 0, (e->cap_pre - old) * sizeof *e->pre_by_running);
-        e->pre_by_running[n] += dt;
-        return;
-    }
-    if (e->procs > n)
-        add_sat(&e->whole.pt[PT_IDLE], mul_sat(e->procs - n, dt));
-    else
-        add_sat(&e->whole.pt[PT_OVERCOMMIT], mul_sat(n - e->procs, dt));
+    size_t old = e->cap_pre;
+    e->pre_by_running =
+        pg_xgrow(e->pre_by_running, &e->cap_pre, (size_t)n + 1, sizeof *e->pre_by_running);
+    memset(e->pre_by_running + old, 0, (e->cap_pre - old) * sizeof *e->pre_by_running);
+    e->pre_by_running[n] += dt;
 }
 
 /* Moves the engine's clock to the event's time (ns since the first event,
@@ -923,15 +947,20 @@ HOT int64_t engine_time(engine *e, int64_t abs)
     return t;
 }
 
-/* The utilisation series after an event at t. */
+/* The utilisation series after an event at t. A state it has taken needs
+ * no new call: mmu_series_add would return at once, its pending point
+ * holding these very inputs. */
 HOT void engine_series(engine *e, int64_t t)
 {
-    if (e->procs > 0) {
-        int64_t gc = e->gc_stw_open > 0 ? e->procs : e->n_gc_running;
-        if (gc > e->procs)
-            gc = e->procs;
-        mmu_series_add(&e->series, t, (uint32_t)gc, (uint32_t)e->procs);
-    }
+    if (likely(!e->series_dirty) || e->procs <= 0)
+        return;
+    int64_t gc = e->gc_stw_open > 0 ? e->procs : e->n_gc_running;
+    if (gc > e->procs)
+        gc = e->procs;
+    mmu_series_add(&e->series, t, (uint32_t)gc, (uint32_t)e->procs);
+    const mmu_series *s = &e->series;
+    e->series_dirty = !(s->has_pending && s->pending_gc_ps == (uint32_t)gc &&
+                        s->pending_procs == (uint32_t)e->procs);
 }
 
 /* Every event but goroutine transitions: a call of its own, so that the

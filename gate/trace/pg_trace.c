@@ -290,6 +290,11 @@ int trace_reader_refresh(pg_trace_reader *r, pg_trace_event *ev, pg_error *err)
         if (n)
             heap_insert(r, (uint32_t)i);
     }
+    /* Go's ordering takes the generation of the first event it orders. */
+    if (!r->order.have_initial_gen && r->nheap > 0) {
+        r->order.initial_gen = r->gen.gen;
+        r->order.have_initial_gen = 1;
+    }
     sample_filter(r);
     return deliver_sync(r, ev, trace_freq_mul(r->gen.freq, r->gen.min_ts), 1);
 }

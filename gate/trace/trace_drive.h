@@ -1002,10 +1002,6 @@ DRIVE_INLINE int drive_advance(pg_trace_reader *r, trace_sink *sink, trace_curso
     const trace_gen *gt = &r->gen;
     uint64_t gen = gt->gen;
     pg_error *err = &r->perr;
-    if (unlikely(!o->have_initial_gen)) {
-        o->initial_gen = gen;
-        o->have_initial_gen = 1;
-    }
     adv a;
     pg_trace_event local, go_local;
     a.local = &local;
