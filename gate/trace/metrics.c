@@ -89,6 +89,17 @@ static const uint8_t open_block[] = {
     [OPEN_RUNNABLE] = BL_SCHED,
 };
 
+/* wait_opens' answer for a reason and stack, by their addresses, in the
+ * generation numbered `stamp`: Waiting transitions come from a few places
+ * in a program, and classifying one costs string compares. */
+typedef struct wait_entry {
+    const char *reason;
+    const pg_trace_frame *frames;
+    size_t n;
+    uint64_t stamp;
+    uint8_t open, harness;
+} wait_entry;
+
 typedef struct gor {
     int64_t g;         /* the goroutine's id */
     int64_t open_time; /* start of the open blocking interval */
@@ -279,6 +290,7 @@ typedef struct engine {
     name_table stw_names, region_names, task_names, reasons;
     uint8_t *reason_open; /* blocking reason id -> OPEN_NET / OPEN_SYNC / OPEN_NONE */
     size_t cap_reason_open;
+    wait_entry wait_cache[64];
 
     int64_t procs; /* GOMAXPROCS, 0 until known */
     /* Before the first GOMAXPROCS value: gap time by STW kind and by the
@@ -573,6 +585,26 @@ static int harness_wait(const pg_trace_stack *stack)
     return 0;
 }
 
+/* The interval a wait opens (OPEN_NET, OPEN_SYNC or OPEN_NONE) and, in
+ * *harness, whether it is the test harness's. */
+HOT uint8_t wait_opens(engine *e, const pg_trace_go_state *st, uint8_t *harness)
+{
+    uint64_t key = (uint64_t)(uintptr_t)st->stack.frames ^ (uint64_t)(uintptr_t)st->reason.s;
+    size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 58); /* of 64 */
+    wait_entry *c = &e->wait_cache[slot];
+    if (c->reason != st->reason.s || c->frames != st->stack.frames || c->n != st->stack.n ||
+        c->stamp != e->syncs) {
+        c->reason = st->reason.s;
+        c->frames = st->stack.frames;
+        c->n = st->stack.n;
+        c->stamp = e->syncs;
+        c->open = reason_opens(e, st->reason);
+        c->harness = c->open == OPEN_SYNC && harness_wait(&st->stack);
+    }
+    *harness = c->harness;
+    return c->open;
+}
+
 HOT void block_transition(engine *e, uint32_t gi, int64_t g, const pg_trace_go_state *st, int64_t t)
 {
     gor *r = gor_at(e, gi);
@@ -595,11 +627,13 @@ HOT void block_transition(engine *e, uint32_t gi, int64_t g, const pg_trace_go_s
     if (r->open != OPEN_NONE)
         return;
     switch (st->to) {
-    case PG_TRACE_G_WAITING:
-        r->open = reason_opens(e, st->reason);
-        if (r->open == OPEN_SYNC && harness_wait(&st->stack))
+    case PG_TRACE_G_WAITING: {
+        uint8_t harness;
+        r->open = wait_opens(e, st, &harness);
+        if (harness)
             r->flags |= G_HARNESS;
         break;
+    }
     case PG_TRACE_G_SYSCALL:
         r->open = OPEN_SYSCALL;
         break;
