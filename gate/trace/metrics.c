@@ -752,14 +752,14 @@ static int stack_has(const pg_trace_stack *s, const char *fn)
     return 0;
 }
 
-/* Returns 1 when the window starts with this event. */
 /* After a change of the stop-the-worlds open or of GOMAXPROCS. */
-static void stw_changed(engine *e)
+static void stw_or_procs_changed(engine *e)
 {
     e->series_dirty = 1;
     e->gap_plain = e->gc_stw_open == 0 && e->other_stw_open == 0 && e->procs > 0;
 }
 
+/* Returns 1 when the window starts with this event. */
 static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     int64_t t = e->now;
@@ -776,7 +776,7 @@ static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
             e->gc_stw_open++;
         else
             e->other_stw_open++;
-        stw_changed(e);
+        stw_or_procs_changed(e);
         return 0;
     }
     case PG_TRACE_STW_END: {
@@ -798,11 +798,11 @@ static int on_range(engine *e, const pg_trace_event *ev, uint32_t slot)
         }
         if (!s.gc) {
             e->other_stw_open--;
-            stw_changed(e);
+            stw_or_procs_changed(e);
             return 0;
         }
         e->gc_stw_open--;
-        stw_changed(e);
+        stw_or_procs_changed(e);
         if (e->gc_stw_open == 0 && e->window_pending) {
             e->window_pending = 0;
             return 1;
@@ -929,7 +929,7 @@ static void on_gomaxprocs(engine *e, const pg_trace_event *ev)
         mmu_series_add(&e->series, e->now, 0, (uint32_t)v);
     }
     e->procs = (int64_t)v;
-    stw_changed(e);
+    stw_or_procs_changed(e);
 }
 
 /* P-time of the gap before an event, in the state before it. */
@@ -981,9 +981,8 @@ HOT int64_t engine_time(engine *e, int64_t abs)
     return t;
 }
 
-/* The utilisation series after an event at t. A state it has taken needs
- * no new call: mmu_series_add would return at once, its pending point
- * holding these very inputs. */
+/* The utilisation series after an event at t. Once the series holds the
+ * state (mmu_series_holds), it needs no call until the state changes. */
 HOT void engine_series(engine *e, int64_t t)
 {
     if (likely(!e->series_dirty) || e->procs <= 0)
@@ -992,9 +991,7 @@ HOT void engine_series(engine *e, int64_t t)
     if (gc > e->procs)
         gc = e->procs;
     mmu_series_add(&e->series, t, (uint32_t)gc, (uint32_t)e->procs);
-    const mmu_series *s = &e->series;
-    e->series_dirty = !(s->has_pending && s->pending_gc_ps == (uint32_t)gc &&
-                        s->pending_procs == (uint32_t)e->procs);
+    e->series_dirty = !mmu_series_holds(&e->series, (uint32_t)gc, (uint32_t)e->procs);
 }
 
 /* Every event but goroutine transitions: a call of its own, so that the

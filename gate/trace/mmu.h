@@ -74,14 +74,17 @@ void mmu_series_free(mmu_series *s);
  * non-mutator (gc_ps <= procs, procs >= 1). Times never decrease and stay
  * in [0, 2^62] (pg_trace_metrics keeps them relative to the first event). */
 void mmu_series_add_point(mmu_series *s, int64_t t, uint32_t gc_ps, uint32_t procs);
+/* Whether a point with these inputs, at any later time, would change
+ * nothing: the inputs of the last point give its value, which
+ * mmu_series_add_point would drop. */
+static inline int mmu_series_holds(const mmu_series *s, uint32_t gc_ps, uint32_t procs)
+{
+    return s->has_pending && gc_ps == s->pending_gc_ps && procs == s->pending_procs;
+}
 static inline void mmu_series_add(mmu_series *s, int64_t t, uint32_t gc_ps, uint32_t procs)
 {
-    /* Most events change nothing: the inputs of the last point give its
-     * value, which mmu_series_add_point would drop. Inline, as it runs once
-     * per event. */
-    if (s->has_pending && gc_ps == s->pending_gc_ps && procs == s->pending_procs)
-        return;
-    mmu_series_add_point(s, t, gc_ps, procs);
+    if (!mmu_series_holds(s, gc_ps, procs))
+        mmu_series_add_point(s, t, gc_ps, procs);
 }
 /* Remembers the current end of the series as the start of a later suffix
  * (the timed window); `t` is the time of the mark. */

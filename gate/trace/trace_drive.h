@@ -1183,19 +1183,21 @@ DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error
      * the frontier is empty or a sample is earlier than its first event. */
     if (unlikely(r->nheap == 0 || r->sample_time < r->heap[0].time)) {
         trace_gen *g = &r->gen;
-        pg_trace_event local, *ev = trace_sink_slot(sink, &local);
-        int rc = 0;
+        pg_trace_event local, *ev;
         if (r->have_gen && g->next_sample < g->nsamples &&
             (r->nheap == 0 || g->samples[g->next_sample].time < r->heap[0].time)) {
+            ev = trace_sink_slot(sink, &local);
             trace_reader_sample(r, ev);
-            rc = 1;
-        } else if (r->nheap == 0) {
-            rc = trace_reader_refresh(r, ev, err); /* 1 or -1 */
-        }
-        if (rc > 0)
             drive_deliver(r, sink, ev, TRACE_NONE_IDX);
-        if (rc != 0)
+            return 1;
+        }
+        if (r->nheap == 0) {
+            ev = trace_sink_slot(sink, &local);
+            int rc = trace_reader_refresh(r, ev, err);
+            if (rc > 0)
+                drive_deliver(r, sink, ev, TRACE_NONE_IDX);
             return rc;
+        }
     }
     return drive_events(r, sink, err);
 }
