@@ -140,46 +140,6 @@ typedef struct stw_rec {
     uint8_t gc;
 } stw_rec;
 
-/* An array of records with a free list; indexes stay valid, pointers do not
- * survive pool_get. */
-typedef struct pool {
-    char *items;
-    size_t n, cap, elem;
-    uint32_t *free;
-    size_t nfree, cap_free;
-} pool;
-
-#define POOL_AT(p, type, i) ((type *)((p)->items + (size_t)(i) * (p)->elem))
-
-static uint32_t pool_get(pool *p)
-{
-    uint32_t i;
-    if (p->nfree)
-        i = p->free[--p->nfree];
-    else {
-        if (p->n >= UINT32_MAX - 1) /* 2^32 live records: out of memory (exit 3) */
-            pg_xgrow(NULL, &p->cap, SIZE_MAX, 1);
-        size_t cap_bytes = p->cap * p->elem;
-        p->items = pg_xgrow(p->items, &cap_bytes, (p->n + 1) * p->elem, 1);
-        p->cap = cap_bytes / p->elem;
-        i = (uint32_t)p->n++;
-    }
-    memset(p->items + (size_t)i * p->elem, 0, p->elem);
-    return i;
-}
-
-static void pool_put(pool *p, uint32_t i)
-{
-    p->free = pg_xgrow(p->free, &p->cap_free, p->nfree + 1, sizeof *p->free);
-    p->free[p->nfree++] = i;
-}
-
-static void pool_free(pool *p)
-{
-    free(p->items);
-    free(p->free);
-}
-
 /* Per-name stats of one span, indexed by the name's intern id. */
 typedef struct stat_table {
     pg_trace_stat *s;
@@ -279,12 +239,12 @@ typedef struct engine {
     gor *gs; /* by the reader's goroutine slot (trace_drive.h) */
     size_t cap_gs;
     trace_map unrmap;  /* goroutine id -> unres index */
-    pool unres;        /* unresolved */
+    trace_pool unres;  /* unresolved */
     trace_map pendmap; /* goroutine id -> pend index */
-    pool pend;         /* pending */
-    pool frames;       /* region_frame */
+    trace_pool pend;   /* pending */
+    trace_pool frames; /* region_frame */
     trace_map taskmap; /* task id -> tasks index */
-    pool tasks;        /* task_rec */
+    trace_pool tasks;  /* task_rec */
     stw_rec *stws;     /* open stop-the-worlds */
     size_t nstw, cap_stws;
     name_table stw_names, region_names, task_names, reasons;
@@ -335,10 +295,10 @@ typedef struct engine {
 static void engine_init(engine *e)
 {
     memset(e, 0, sizeof *e);
-    e->unres.elem = sizeof(unresolved);
-    e->pend.elem = sizeof(pending);
-    e->frames.elem = sizeof(region_frame);
-    e->tasks.elem = sizeof(task_rec);
+    trace_pool_init(&e->unres, sizeof(unresolved));
+    trace_pool_init(&e->pend, sizeof(pending));
+    trace_pool_init(&e->frames, sizeof(region_frame));
+    trace_pool_init(&e->tasks, sizeof(task_rec));
     e->stw_names.ids = pg_intern_create();
     e->region_names.ids = pg_intern_create();
     e->task_names.ids = pg_intern_create();
@@ -354,10 +314,10 @@ static void engine_free(engine *e)
     trace_map_free(&e->pendmap);
     trace_map_free(&e->taskmap);
     free(e->gs);
-    pool_free(&e->unres);
-    pool_free(&e->pend);
-    pool_free(&e->frames);
-    pool_free(&e->tasks);
+    trace_pool_free(&e->unres);
+    trace_pool_free(&e->pend);
+    trace_pool_free(&e->frames);
+    trace_pool_free(&e->tasks);
     free(e->stws);
     free(e->pre_by_running);
     pg_intern_free(e->stw_names.ids);
@@ -431,10 +391,10 @@ HOT void seg_close(engine *e, uint32_t gi, int64_t g)
     int k = (r->flags & G_ASSIST) != 0;
     uint32_t ui = trace_map_get(&e->unrmap, (uint64_t)g);
     if (ui == TRACE_NONE_IDX) {
-        ui = pool_get(&e->unres);
+        ui = trace_pool_get(&e->unres);
         trace_map_put(&e->unrmap, (uint64_t)g, ui);
     }
-    unresolved *u = POOL_AT(&e->unres, unresolved, ui);
+    unresolved *u = TRACE_POOL_AT(&e->unres, unresolved, ui);
     add_sat(&u->whole[k], whole);
     if (u->epoch != e->epoch) {
         u->win[0] = u->win[1] = 0;
@@ -451,7 +411,7 @@ static void resolve(engine *e, uint32_t gi, int64_t g, uint8_t cls)
     uint32_t ui = trace_map_get(&e->unrmap, (uint64_t)g);
     if (ui == TRACE_NONE_IDX)
         return;
-    const unresolved *u = POOL_AT(&e->unres, unresolved, ui);
+    const unresolved *u = TRACE_POOL_AT(&e->unres, unresolved, ui);
     for (int k = 0; k < 2; k++) {
         int c = cls == CLS_WORKER    ? PT_WORKER_UNLABELLED
                 : cls == CLS_RUNTIME ? PT_RUNTIME
@@ -462,7 +422,7 @@ static void resolve(engine *e, uint32_t gi, int64_t g, uint8_t cls)
             add_sat(&e->win.pt[c], u->win[k]);
     }
     trace_map_del(&e->unrmap, (uint64_t)g);
-    pool_put(&e->unres, ui);
+    trace_pool_put(&e->unres, ui);
 }
 
 static int str_is(pg_trace_str s, const char *lit)
@@ -522,10 +482,10 @@ static void pending_add(engine *e, int64_t g, int k, int64_t lo, int64_t hi)
 {
     uint32_t pi = trace_map_get(&e->pendmap, (uint64_t)g);
     if (pi == TRACE_NONE_IDX) {
-        pi = pool_get(&e->pend);
+        pi = trace_pool_get(&e->pend);
         trace_map_put(&e->pendmap, (uint64_t)g, pi);
     }
-    pending *p = POOL_AT(&e->pend, pending, pi);
+    pending *p = TRACE_POOL_AT(&e->pend, pending, pi);
     if (p->used & (1u << k)) /* impossible in a valid trace: keep both */
         add_block(e, k, p->lo[k], p->hi[k]);
     p->used |= (uint8_t)(1u << k);
@@ -540,12 +500,12 @@ static void pending_settle(engine *e, int64_t g, int drop)
     uint32_t pi = trace_map_get(&e->pendmap, (uint64_t)g);
     if (pi == TRACE_NONE_IDX)
         return;
-    const pending *p = POOL_AT(&e->pend, pending, pi);
+    const pending *p = TRACE_POOL_AT(&e->pend, pending, pi);
     for (int k = 0; k < BL_CLIPPED && !drop; k++)
         if (p->used & (1u << k))
             add_block(e, k, p->lo[k], p->hi[k]);
     trace_map_del(&e->pendmap, (uint64_t)g);
-    pool_put(&e->pend, pi);
+    trace_pool_put(&e->pend, pi);
 }
 
 /* The interval a block with this reason opens: network, or sync when the
@@ -650,8 +610,8 @@ static void region_free_all(engine *e, uint32_t gi)
 {
     uint32_t f = gor_at(e, gi)->region;
     while (f != TRACE_NONE_IDX) {
-        uint32_t next = POOL_AT(&e->frames, region_frame, f)->next;
-        pool_put(&e->frames, f);
+        uint32_t next = TRACE_POOL_AT(&e->frames, region_frame, f)->next;
+        trace_pool_put(&e->frames, f);
         f = next;
     }
     gor_at(e, gi)->region = TRACE_NONE_IDX;
@@ -870,8 +830,8 @@ static void on_region(engine *e, const pg_trace_event *ev, uint32_t slot)
 {
     uint32_t gi = gor_get(e, slot, ev->g, PG_TRACE_G_UNDETERMINED);
     if (ev->kind == PG_TRACE_REGION_BEGIN) {
-        uint32_t f = pool_get(&e->frames);
-        region_frame *fr = POOL_AT(&e->frames, region_frame, f);
+        uint32_t f = trace_pool_get(&e->frames);
+        region_frame *fr = TRACE_POOL_AT(&e->frames, region_frame, f);
         fr->begin = e->now;
         fr->name = name_id(&e->region_names, ev->u.region.name, e->syncs);
         fr->next = gor_at(e, gi)->region;
@@ -881,9 +841,9 @@ static void on_region(engine *e, const pg_trace_event *ev, uint32_t slot)
     uint32_t f = gor_at(e, gi)->region;
     if (f == TRACE_NONE_IDX)
         return; /* began before the trace */
-    region_frame fr = *POOL_AT(&e->frames, region_frame, f);
+    region_frame fr = *TRACE_POOL_AT(&e->frames, region_frame, f);
     gor_at(e, gi)->region = fr.next;
-    pool_put(&e->frames, f);
+    trace_pool_put(&e->frames, f);
     stat_add(stat_at(&e->whole.regions, fr.name), e->now - fr.begin);
     stat_add(stat_at(&e->win.regions, fr.name), e->now - (fr.begin > e->ws ? fr.begin : e->ws));
 }
@@ -894,19 +854,19 @@ static void on_task(engine *e, const pg_trace_event *ev)
     uint32_t ti = trace_map_get(&e->taskmap, id);
     if (ev->kind == PG_TRACE_TASK_BEGIN) {
         if (ti == TRACE_NONE_IDX) {
-            ti = pool_get(&e->tasks);
+            ti = trace_pool_get(&e->tasks);
             trace_map_put(&e->taskmap, id, ti);
         }
-        task_rec *tr = POOL_AT(&e->tasks, task_rec, ti);
+        task_rec *tr = TRACE_POOL_AT(&e->tasks, task_rec, ti);
         tr->begin = e->now;
         tr->name = name_id(&e->task_names, ev->u.task.name, e->syncs);
         return;
     }
     if (ti == TRACE_NONE_IDX)
         return; /* began before the trace, or ended already */
-    task_rec tr = *POOL_AT(&e->tasks, task_rec, ti);
+    task_rec tr = *TRACE_POOL_AT(&e->tasks, task_rec, ti);
     trace_map_del(&e->taskmap, id);
-    pool_put(&e->tasks, ti);
+    trace_pool_put(&e->tasks, ti);
     stat_add(stat_at(&e->whole.tasks, tr.name), e->now - tr.begin);
     stat_add(stat_at(&e->win.tasks, tr.name), e->now - (tr.begin > e->ws ? tr.begin : e->ws));
 }

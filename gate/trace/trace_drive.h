@@ -701,14 +701,9 @@ DRIVE_INLINE int user_task_begin(adv *a)
     pg_trace_str name;
     if (str_arg(a, 2, &name))
         return -1;
-    uint32_t ti;
-    if (o->ntasks_free) {
-        ti = o->tasks_free[--o->ntasks_free];
-    } else {
-        o->tasks = pg_xgrow(o->tasks, &o->tasks_cap, o->ntasks + 1, sizeof *o->tasks);
-        ti = (uint32_t)o->ntasks++;
-    }
-    o->tasks[ti] = (trace_task){trace_order_name(a->o, a->gt, a->c->args[2], name), parent};
+    uint32_t ti = trace_pool_get(&o->tasks);
+    *TRACE_POOL_AT(&o->tasks, trace_task, ti) =
+        (trace_task){trace_order_name(a->o, a->gt, a->c->args[2], name), parent};
     trace_map_put(&o->task_of_id, id, ti);
     CHECK_USER_CTX();
     pg_trace_event *e = emit(a);
@@ -725,12 +720,11 @@ DRIVE_INLINE int user_task_end(adv *a)
     pg_trace_task t = {id, 0, {"", 0}};
     if (ti != TRACE_NONE_IDX) {
         /* The name as seen at the begin, maybe generations ago. */
-        t.parent = o->tasks[ti].parent == TRACE_NO_TASK ? 0 : o->tasks[ti].parent;
-        t.name.s = pg_intern_key(o->names, o->tasks[ti].name, &t.name.len);
+        const trace_task *tk = TRACE_POOL_AT(&o->tasks, trace_task, ti);
+        t.parent = tk->parent == TRACE_NO_TASK ? 0 : tk->parent;
+        t.name.s = pg_intern_key(o->names, tk->name, &t.name.len);
         trace_map_del(&o->task_of_id, id);
-        o->tasks_free =
-            pg_xgrow(o->tasks_free, &o->tasks_free_cap, o->ntasks_free + 1, sizeof *o->tasks_free);
-        o->tasks_free[o->ntasks_free++] = ti;
+        trace_pool_put(&o->tasks, ti);
     }
     CHECK_USER_CTX();
     pg_trace_event *e = emit(a);

@@ -134,6 +134,32 @@ void trace_map_clear(trace_map *m);
 void trace_map_put(trace_map *m, uint64_t key, uint32_t val);
 void trace_map_del(trace_map *m, uint64_t key);
 
+/* An array of records with a free list: indexes stay valid, pointers do
+ * not survive trace_pool_get. For records keyed by an id in a trace_map
+ * (tasks, the metrics' per-goroutine extras, region frames). */
+typedef struct trace_pool {
+    char *items;
+    size_t n, cap, elem;
+    uint32_t *free;
+    size_t nfree, cap_free;
+} trace_pool;
+
+#define TRACE_POOL_AT(p, type, i) ((type *)((p)->items + (size_t)(i) * (p)->elem))
+
+void trace_pool_init(trace_pool *p, size_t elem);
+void trace_pool_free(trace_pool *p);
+/* A zeroed record's index. */
+uint32_t trace_pool_get(trace_pool *p);
+void trace_pool_grow_free(trace_pool *p);
+
+/* Inline: tasks and regions come and go on the per-event path. */
+static inline void trace_pool_put(trace_pool *p, uint32_t i)
+{
+    if (p->nfree == p->cap_free)
+        trace_pool_grow_free(p);
+    p->free[p->nfree++] = i;
+}
+
 static inline size_t trace_map_slot(uint64_t key, size_t mask)
 {
     /* Fibonacci hashing: sequential goroutine ids spread over the table. */
@@ -550,10 +576,7 @@ typedef struct trace_order {
     trace_mstate *ms;
     size_t nms, ms_cap;
     trace_map m_of_id;
-    trace_task *tasks;
-    size_t ntasks, tasks_cap;
-    uint32_t *tasks_free;
-    size_t ntasks_free, tasks_free_cap;
+    trace_pool tasks; /* trace_task */
     trace_map task_of_id;
     pg_intern *names; /* task and region names, compared by value */
     /* names id per string-table index of generation name_serial (SIZE_MAX:

@@ -6,6 +6,8 @@
  * probing keeps a lookup to one or two cache lines; deletion shifts the
  * following entries back instead of leaving tombstones, so a map whose
  * goroutines come and go for hours does not slow down.
+ *
+ * Also the record pool that such maps index into (trace_pool).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +155,39 @@ void trace_cmap_del(trace_cmap *m, uint64_t key)
     size_t slot = key & (TRACE_CMAP_CACHE - 1);
     if (m->cache[slot].key == key)
         m->cache[slot].val = TRACE_NONE_IDX;
+}
+
+void trace_pool_init(trace_pool *p, size_t elem)
+{
+    memset(p, 0, sizeof *p);
+    p->elem = elem;
+}
+
+void trace_pool_free(trace_pool *p)
+{
+    free(p->items);
+    free(p->free);
+    memset(p, 0, sizeof *p);
+}
+
+uint32_t trace_pool_get(trace_pool *p)
+{
+    uint32_t i;
+    if (p->nfree)
+        i = p->free[--p->nfree];
+    else {
+        if (p->n >= UINT32_MAX - 1) /* 2^32 live records: out of memory (exit 3) */
+            pg_xgrow(NULL, &p->cap, SIZE_MAX, 1);
+        size_t cap_bytes = p->cap * p->elem;
+        p->items = pg_xgrow(p->items, &cap_bytes, (p->n + 1) * p->elem, 1);
+        p->cap = cap_bytes / p->elem;
+        i = (uint32_t)p->n++;
+    }
+    memset(p->items + (size_t)i * p->elem, 0, p->elem);
+    return i;
+}
+
+void trace_pool_grow_free(trace_pool *p)
+{
+    p->free = pg_xgrow(p->free, &p->cap_free, p->nfree + 1, sizeof *p->free);
 }

@@ -19,6 +19,7 @@ void trace_order_init(trace_order *o)
     o->names = pg_intern_create();
     trace_cmap_init(&o->g_of_id);
     trace_cmap_init(&o->p_of_id);
+    trace_pool_init(&o->tasks, sizeof(trace_task));
 }
 
 void trace_order_free(trace_order *o)
@@ -36,8 +37,7 @@ void trace_order_free(trace_order *o)
     trace_cmap_free(&o->p_of_id);
     free(o->ms);
     trace_map_free(&o->m_of_id);
-    free(o->tasks);
-    free(o->tasks_free);
+    trace_pool_free(&o->tasks);
     trace_map_free(&o->task_of_id);
     pg_intern_free(o->names);
     free(o->name_of_str);
