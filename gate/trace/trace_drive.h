@@ -66,12 +66,6 @@ DRIVE_INLINE trace_gstate *gget(trace_order *o, int64_t id)
     return i == TRACE_NONE_IDX ? NULL : &o->gs[i];
 }
 
-DRIVE_INLINE uint32_t gslot(const trace_order *o, const trace_gstate *s)
-{
-    (void)o;
-    return s->slot; /* not s - o->gs: a division by the struct's size */
-}
-
 DRIVE_INLINE trace_pstate *pget(trace_order *o, int64_t id)
 {
     uint32_t i = trace_cmap_get(&o->p_of_id, (uint64_t)id);
@@ -407,7 +401,7 @@ DRIVE_INLINE int go_status(adv *a)
     trace_gstate *s = gget(o, gid);
     uint32_t slot;
     if (s) {
-        slot = gslot(o, s);
+        slot = s->slot;
         if (s->status != status)
             return BROKEN("inconsistent status for goroutine %lld: old %s vs. new %s",
                           (long long)gid, trace_order_gstatus_name(s->status),
@@ -518,7 +512,7 @@ DRIVE_INLINE int go_stop_exec(adv *a)
             return -1;
         e->stack = e->u.go.stack = st;
     }
-    return done(a, e, gslot(a->o, s));
+    return done(a, e, s->slot);
 }
 
 DRIVE_INLINE int go_start(adv *a)
@@ -533,8 +527,7 @@ DRIVE_INLINE int go_start(adv *a)
     s->seq_gen = a->gen;
     s->seq = c->args[1];
     a->newc.g = gid;
-    return done(a, emit_go(a, a->cur, gid, PG_TRACE_G_RUNNABLE, PG_TRACE_G_RUNNING),
-                gslot(a->o, s));
+    return done(a, emit_go(a, a->cur, gid, PG_TRACE_G_RUNNABLE, PG_TRACE_G_RUNNING), s->slot);
 }
 
 DRIVE_INLINE int go_unblock(adv *a)
@@ -549,7 +542,7 @@ DRIVE_INLINE int go_unblock(adv *a)
     s->seq = c->args[1];
     /* No context to check: anything can unblock a goroutine (e.g. sysmon). */
     pg_trace_event *e = emit_go(a, a->cur, gid, PG_TRACE_G_WAITING, PG_TRACE_G_RUNNABLE);
-    return stack_arg(a, 2, &e->stack) ? -1 : done(a, e, gslot(a->o, s));
+    return stack_arg(a, 2, &e->stack) ? -1 : done(a, e, s->slot);
 }
 
 DRIVE_INLINE int go_switch(adv *a)
@@ -566,7 +559,7 @@ DRIVE_INLINE int go_switch(adv *a)
         return WAIT;
     /* Unblock nextg, block (Go gives no reason, no stack) or destroy the
      * current goroutine, start nextg: three events at the same time. */
-    uint32_t cur = gslot(a->o, s), nexts = gslot(a->o, next);
+    uint32_t cur = s->slot, nexts = next->slot;
     deliver(a, emit_go(a, a->cur, nextg, PG_TRACE_G_WAITING, PG_TRACE_G_RUNNABLE), nexts);
     if (c->typ == EV_GO_SWITCH) {
         s->status = GS_WAITING;
@@ -610,7 +603,7 @@ DRIVE_INLINE int go_syscall_begin(adv *a)
     if (stack_arg(a, 1, &st))
         return -1;
     e->stack = e->u.go.stack = st;
-    return done(a, e, gslot(a->o, s));
+    return done(a, e, s->slot);
 }
 
 DRIVE_INLINE int go_syscall_end(adv *a)
@@ -627,8 +620,7 @@ DRIVE_INLINE int go_syscall_end(adv *a)
         return BROKEN("expected proc %lld in state Syscall, but got %s instead",
                       (long long)a->cur.p, trace_order_pstatus_name(p->status));
     p->status = PS_RUNNING;
-    return done(a, emit_go(a, a->cur, a->cur.g, PG_TRACE_G_SYSCALL, PG_TRACE_G_RUNNING),
-                gslot(a->o, s));
+    return done(a, emit_go(a, a->cur, a->cur.g, PG_TRACE_G_SYSCALL, PG_TRACE_G_RUNNING), s->slot);
 }
 
 DRIVE_INLINE int go_syscall_end_blocked(adv *a)
@@ -649,8 +641,7 @@ DRIVE_INLINE int go_syscall_end_blocked(adv *a)
         return -1;
     a->newc.g = NONE;
     s->status = GS_RUNNABLE;
-    return done(a, emit_go(a, a->cur, a->cur.g, PG_TRACE_G_SYSCALL, PG_TRACE_G_RUNNABLE),
-                gslot(a->o, s));
+    return done(a, emit_go(a, a->cur, a->cur.g, PG_TRACE_G_SYSCALL, PG_TRACE_G_RUNNABLE), s->slot);
 }
 
 DRIVE_INLINE int go_create_syscall(adv *a)
@@ -671,7 +662,7 @@ DRIVE_INLINE int go_destroy_syscall(adv *a)
     trace_gstate *s = cur_g(a, GS_SYSCALL);
     if (!s)
         return -1;
-    uint32_t slot = gslot(a->o, s);
+    uint32_t slot = s->slot;
     trace_order_gdel(a->o, a->cur.g);
     a->newc.g = NONE;
     if (a->cur.p != NONE) {
@@ -766,7 +757,7 @@ DRIVE_INLINE int user_region(adv *a)
     pg_trace_event *e = emit(a);
     e->kind = begin ? PG_TRACE_REGION_BEGIN : PG_TRACE_REGION_END;
     e->u.region = (pg_trace_region){task, name};
-    return own_done(a, e, gslot(o, s));
+    return own_done(a, e, s->slot);
 }
 
 DRIVE_INLINE int gc_event(adv *a)
@@ -897,7 +888,7 @@ DRIVE_INLINE int go_range(adv *a)
                           (long long)gid);
         if (active_range(a, &s->ranges))
             return -1;
-        return done(a, emit_range(a, PG_TRACE_ASSIST_ACTIVE, NONE, gid), gslot(a->o, s));
+        return done(a, emit_range(a, PG_TRACE_ASSIST_ACTIVE, NONE, gid), s->slot);
     }
     CHECK_USER_CTX();
     trace_gstate *s = gget(a->o, a->cur.g);
@@ -933,7 +924,7 @@ DRIVE_INLINE int go_range(adv *a)
         }
     }
     }
-    return own_done(a, e, gslot(a->o, s));
+    return own_done(a, e, s->slot);
 }
 
 /* ProcsChange, GoLabel, UserLog, HeapAlloc, HeapGoal: no state. */
@@ -965,7 +956,7 @@ DRIVE_INLINE int annotation(adv *a)
         if (str_arg(a, 0, &e->u.label.label))
             return -1;
         trace_gstate *s = gget(a->o, a->cur.g);
-        slot = s ? gslot(a->o, s) : TRACE_NONE_IDX;
+        slot = s ? s->slot : TRACE_NONE_IDX;
         break;
     default: /* EV_USER_LOG */
         e->kind = PG_TRACE_LOG;

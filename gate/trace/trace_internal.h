@@ -540,7 +540,8 @@ typedef struct trace_region {
 typedef struct trace_gstate {
     int64_t id;
     uint8_t status;
-    uint32_t slot; /* its own index in trace_order.gs (the sinks' slot) */
+    uint32_t slot; /* its own index in trace_order.gs, the sinks' slot (kept: s - gs
+                      would divide by the struct's size on every event) */
     uint64_t seq_gen, seq;
     trace_region *regions;
     uint32_t nregions, regions_cap;
