@@ -200,6 +200,11 @@ int pg_runner_run(const pg_runner_job *jobs, size_t njobs, const pg_runner_opts 
                         dropped[j] = FAILED;
                     else if (r != PG_RUNNER_OK)
                         rc = -1;
+                } else if (runs[i].sample.prepared) {
+                    if (opts->release)
+                        opts->release(ctx, runs[i].sample.prepared);
+                    else
+                        free(runs[i].sample.prepared);
                 }
                 run_free(&runs[i]);
             }

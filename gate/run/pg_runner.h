@@ -38,6 +38,9 @@ struct pg_runner_sample;
  * a pair at once; it must touch nothing but its sample and its own
  * allocations. Its result reaches on_sample as sample->prepared. */
 typedef void *(*pg_runner_prepare_fn)(void *ctx, const struct pg_runner_sample *s);
+/* Frees a prepare result that never reached on_sample: the second sample of
+ * a pair whose first one made on_sample abort. on_sample owns the others. */
+typedef void (*pg_runner_release_fn)(void *ctx, void *prepared);
 
 typedef struct pg_runner_opts {
     int count;                 /* rounds = samples per side */
@@ -49,6 +52,7 @@ typedef struct pg_runner_opts {
     const char *trace_dir; /* NULL: no traces; else -test.trace=<dir>/<job>-<side>-<round>.trace */
     uint64_t seed;         /* order of benchmarks and sides; 0: from the clock */
     pg_runner_prepare_fn prepare; /* NULL: none */
+    pg_runner_release_fn release; /* NULL: free() */
 } pg_runner_opts;
 
 /* What one finished process produced. */

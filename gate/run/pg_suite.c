@@ -394,6 +394,14 @@ static void *prepare_sample(void *ctx, const pg_runner_sample *smp)
     return t;
 }
 
+static void release_sample(void *ctx, void *prepared)
+{
+    (void)ctx;
+    trace_read *t = prepared;
+    pg_trace_metrics_free(t->m);
+    free(t);
+}
+
 /* Adds the trace units of a run (read by prepare_sample) to its (single)
  * result's values. */
 static void add_trace_units(pg_suite *s, side *sd, const trace_read *t, long long iters,
@@ -529,11 +537,8 @@ static int on_sample(void *ctx, const pg_runner_sample *smp, pg_error *err)
         }
         pg_bench_reader_free(r);
     }
-    if (smp->prepared) {
-        trace_read *t = smp->prepared;
-        pg_trace_metrics_free(t->m);
-        free(t);
-    }
+    if (smp->prepared)
+        release_sample(ctx, smp->prepared);
     if (smp->trace_path)
         unlink(smp->trace_path);
     if (rc == PG_RUNNER_FAILED) {
@@ -576,6 +581,7 @@ static int run_rounds(pg_suite *s, int first, int count, const unsigned char *on
         .env = s->env,
         .trace_dir = pg_config_trace_enabled(s->cfg) ? s->tmp : NULL,
         .prepare = prepare_sample,
+        .release = release_sample,
     };
     sample_ctx c = {s, {0}};
     int rc = pg_runner_run(s->jobs, s->njobs, &opts, on_sample, on_progress, &c, err);

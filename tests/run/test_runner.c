@@ -181,12 +181,54 @@ static void test_hang_times_out(void **state)
     assert_int_equal(t.failed, 1);
 }
 
+typedef struct abort_tally {
+    int samples, released;
+} abort_tally;
+
+static int on_sample_abort(void *ctx, const pg_runner_sample *s, pg_error *err)
+{
+    abort_tally *t = ctx;
+    t->samples++;
+    free(s->prepared);
+    pg_error_set(err, "stop here");
+    return PG_RUNNER_ABORT;
+}
+
+static void release(void *ctx, void *prepared)
+{
+    abort_tally *t = ctx;
+    t->released++;
+    free(prepared);
+}
+
+/* An abort on the first sample of a pair: the second one never reaches
+ * on_sample, and what prepare made for it is released, not leaked. */
+static void test_abort_releases_prepared(void **state)
+{
+    (void)state;
+    pg_runner_job jobs[] = {{"BenchmarkFlat", 1, {bin, bin}, {moddir, moddir}}};
+    pg_runner_opts opts = {.count = 2,
+                           .benchtime = "1x",
+                           .timeout_sec = 60,
+                           .trace_dir = tmpdir,
+                           .seed = 7,
+                           .prepare = prepare,
+                           .release = release};
+    abort_tally t = {0};
+    pg_error err;
+    assert_int_equal(pg_runner_run(jobs, 1, &opts, on_sample_abort, NULL, &t, &err), -1);
+    assert_string_equal(err.msg, "stop here");
+    assert_int_equal(t.samples, 1);
+    assert_int_equal(t.released, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_and_list),
         cmocka_unit_test(test_interleaved_rounds),
         cmocka_unit_test(test_hang_times_out),
+        cmocka_unit_test(test_abort_releases_prepared),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
