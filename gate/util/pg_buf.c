@@ -3,6 +3,7 @@
  */
 #include "pg_buf.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,4 +131,16 @@ int pg_buf_read(pg_buf *b, FILE *f)
         b->data[b->len] = '\0';
     } while (n > 0);
     return ferror(f) ? -1 : 0;
+}
+
+int pg_buf_read_file(pg_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    int rc = pg_buf_read(b, f);
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return rc;
 }

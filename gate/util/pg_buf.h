@@ -40,5 +40,8 @@ int pg_buf_write(const pg_buf *b, FILE *f);
 /* Appends the rest of `f` (git's strbuf_read, on a FILE); returns 0, or -1 if a read
  * failed. */
 int pg_buf_read(pg_buf *b, FILE *f);
+/* Appends the whole file at `path`; returns 0, or -1 with errno set if it
+ * cannot be opened or read. */
+int pg_buf_read_file(pg_buf *b, const char *path);
 
 #endif

@@ -16,16 +16,6 @@
 #include "pg_buf.h"
 #include "pg_config.h"
 
-static int read_text(const char *path, pg_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    int rc = pg_buf_read(out, f);
-    fclose(f);
-    return rc;
-}
-
 /* Applies each line of `args`: a flag, then its argument if it takes one. */
 static int apply_args(pg_config *cfg, const char *text, pg_error *err)
 {
@@ -63,7 +53,8 @@ int main(int argc, char **argv)
     pg_error err = {{0}};
     pg_buf got = {0}, args = {0}, want = {0};
     pg_config *cfg = pg_config_load("perfgate.yml", &err);
-    if (cfg && read_text("args", &args) == 0 && apply_args(cfg, pg_buf_str(&args), &err) < 0) {
+    if (cfg && pg_buf_read_file(&args, "args") == 0 &&
+        apply_args(cfg, pg_buf_str(&args), &err) < 0) {
         pg_config_free(cfg);
         cfg = NULL;
     }
@@ -80,7 +71,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "config_case: cannot write %s/expected\n", argv[1]);
             rc = 2;
         }
-    } else if (read_text("expected", &want) < 0) {
+    } else if (pg_buf_read_file(&want, "expected") < 0) {
         fprintf(stderr, "config_case: %s/expected is missing\n", argv[1]);
         rc = 2;
     } else if (strcmp(pg_buf_str(&got), pg_buf_str(&want)) != 0) {

@@ -28,11 +28,8 @@
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     pg_buf b = {0};
-    assert_int_equal(pg_buf_read(&b, f), 0);
-    fclose(f);
+    assert_int_equal(pg_buf_read_file(&b, path), 0);
     if (len)
         *len = b.len;
     return pg_buf_detach(&b);

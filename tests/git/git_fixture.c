@@ -5,6 +5,7 @@
 #include "git_fixture.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,14 +134,14 @@ void fx_write(const char *path, const char *text)
 
 char *fx_read(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
     pg_buf b = {0};
-    int rc = pg_buf_read(&b, f);
-    fclose(f);
-    if (rc < 0)
+    if (pg_buf_read_file(&b, path) < 0) {
+        if (errno == ENOENT) {
+            pg_buf_free(&b);
+            return NULL;
+        }
         fail_msg("cannot read %s", path);
+    }
     return pg_buf_detach(&b);
 }
 

@@ -2,13 +2,16 @@
  * Unit tests of gate/util: Go float formatting, interning, line splitting,
  * reading streams into buffers, cutting regexps at top-level separators.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -151,6 +154,27 @@ static void test_buf_read(void **state)
     pg_buf_free(&b);
 }
 
+/* A whole file appended; a missing one is -1 with errno, the buffer kept. */
+static void test_buf_read_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pg_buf_read_file.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "line 1\nline 2\n", 14), 14);
+    close(fd);
+    pg_buf b = {0};
+    pg_buf_puts(&b, ">");
+    assert_int_equal(pg_buf_read_file(&b, path), 0);
+    assert_string_equal(pg_buf_str(&b), ">line 1\nline 2\n");
+    unlink(path);
+    errno = 0;
+    assert_int_equal(pg_buf_read_file(&b, path), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_string_equal(pg_buf_str(&b), ">line 1\nline 2\n");
+    pg_buf_free(&b);
+}
+
 static void check_scan(const char *re, const char *stops, size_t want)
 {
     assert_int_equal(pg_scan_regexp_until(re, strlen(re), stops), want);
@@ -179,9 +203,10 @@ static void test_scan_regexp(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_go_float), cmocka_unit_test(test_positional),
-        cmocka_unit_test(test_intern),   cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_buf_read), cmocka_unit_test(test_scan_regexp),
+        cmocka_unit_test(test_go_float),    cmocka_unit_test(test_positional),
+        cmocka_unit_test(test_intern),      cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_buf_read),    cmocka_unit_test(test_buf_read_file),
+        cmocka_unit_test(test_scan_regexp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,11 +124,8 @@ static void test_units_whole_and_windows(void **state)
 
 static void *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     pg_buf b = {0};
-    assert_int_equal(pg_buf_read(&b, f), 0);
-    fclose(f);
+    assert_int_equal(pg_buf_read_file(&b, path), 0);
     *len = b.len;
     return pg_buf_detach(&b);
 }

@@ -34,11 +34,8 @@ static char *testdata(const char *name)
 static uint8_t *slurp(const char *name, size_t *len)
 {
     char *path = testdata(name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     pg_buf b = {0};
-    assert_int_equal(pg_buf_read(&b, f), 0);
-    fclose(f);
+    assert_int_equal(pg_buf_read_file(&b, path), 0);
     free(path);
     *len = b.len;
     return (uint8_t *)pg_buf_detach(&b);
