@@ -106,6 +106,7 @@ void trace_reader_sort_frontier(pg_trace_reader *r)
 int trace_reader_fail(pg_trace_reader *r, pg_error *err)
 {
     r->failed = 1;
+    r->sample_time = INT64_MIN; /* trace_drive_step's filter: see the failure */
     if (err && err != &r->perr)
         *err = r->perr;
     return -1;

@@ -1160,13 +1160,15 @@ DRIVE_INLINE int drive_events(pg_trace_reader *r, trace_sink *sink, pg_error *er
  * (err: see pg_trace_reader_next; the reader is spent). */
 DRIVE_INLINE int trace_drive_step(pg_trace_reader *r, trace_sink *sink, pg_error *err)
 {
-    if (unlikely(r->failed))
-        return trace_reader_fail(r, err);
-    if (unlikely(r->done))
-        return 0;
     /* sample_time only filters: a Sync or a CPU sample can be due only when
-     * the frontier is empty or a sample is earlier than its first event. */
+     * the frontier is empty or a sample is earlier than its first event. A
+     * finished reader has an empty frontier, a failed one sample_time
+     * INT64_MIN: the one test per event covers them too. */
     if (unlikely(r->nheap == 0 || r->sample_time < r->heap[0].time)) {
+        if (r->failed)
+            return trace_reader_fail(r, err);
+        if (r->done)
+            return 0;
         trace_gen *g = &r->gen;
         pg_trace_event local, *ev;
         if (r->have_gen && g->next_sample < g->nsamples &&

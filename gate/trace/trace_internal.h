@@ -631,7 +631,7 @@ struct pg_trace_reader {
     trace_order order;
     trace_hent *heap; /* Go's frontier */
     size_t nheap, heap_cap;
-    int64_t sample_time; /* of the next CPU sample; INT64_MAX: none */
+    int64_t sample_time; /* of the next CPU sample; INT64_MAX: none; INT64_MIN: failed */
     uint32_t *order_idx; /* scratch for sorting the frontier */
     size_t order_idx_cap;
     trace_hent *heap_tmp;
